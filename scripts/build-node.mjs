@@ -1,0 +1,39 @@
+// Bundles the Node-side entry points (CLI, local web host, engine workers, runtime) into dist/node.
+// Dependencies stay external: they are installed, and wasmoon and friends load their own files.
+import { build } from 'esbuild';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Entry points; a missing one is skipped so that features can add theirs as they land. */
+export const nodeEntries = {
+  cli: 'cli/main.ts',
+  web: 'core/web/main.ts',
+  'engine-worker': 'shared/engine/node/worker.ts',
+};
+
+export async function buildNode() {
+  const entryPoints = Object.fromEntries(
+    Object.entries(nodeEntries)
+      .map(([name, file]) => [name, path.join(root, file)])
+      .filter(([, file]) => existsSync(file)),
+  );
+  await build({
+    entryPoints,
+    outdir: path.join(root, 'dist/node'),
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  });
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  await buildNode();
+}
