@@ -164,3 +164,45 @@ export interface SecretProvider {
   /** undefined when no value is stored under that name. */
   get(name: string): Promise<string | undefined>;
 }
+
+// ---- Running scripts and pipelines
+
+/** One script run: what the sandbox needs, all of it plain data. */
+export interface ScriptRunRequest {
+  script: ScriptUnit;
+  hook: HookId;
+  /** The payload; the runner gives the script its own copy. */
+  event: JsonObject;
+  ctx: ScriptContext;
+  limits: ScriptLimits;
+  /** The secret names the pipeline declares; `helpers.secret` refuses any other. */
+  secretNames: readonly string[];
+}
+
+/** Runs one script; the Lua sandbox in a worker implements it, tests may use a plain function. */
+export interface ScriptRunner {
+  run(request: ScriptRunRequest): Promise<ScriptOutcome>;
+}
+
+/** What runs for one hook: layers in order, the scripts of a layer concurrently. Plain data. */
+export interface ExecutionPlan {
+  /** Identifies the plan for caching in workers: `${bundleHash}:${hook}`. */
+  key: string;
+  hook: HookId;
+  mode: HookMode;
+  layers: ScriptUnit[][];
+  env: Record<string, string>;
+  secretNames: string[];
+  /** Limits shared by every script of the plan; a script's own timeoutMs overrides timeoutMs. */
+  limits: ScriptLimits;
+}
+
+/** Injected so that pipelines are deterministic under test. */
+export interface EngineClock {
+  /** Epoch milliseconds, fractional (performance.timeOrigin + performance.now()). */
+  now(): number;
+}
+export interface IdSource {
+  traceId(): string;
+  spanId(): string;
+}
