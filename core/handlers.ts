@@ -12,7 +12,13 @@ export function createHandlers(options: CoreOptions): Handlers {
     'app.info': () => appInfo(options.host),
     'hooks.list': () => ({
       groups: lifecycleGroups.map(({ id, label }) => ({ id, label })),
-      hooks: hookDefinitions.map(({ id, label, group, mode, description }) => ({ id, label, group, mode, description })),
+      hooks: hookDefinitions.map(({ id, label, group, mode, description }) => ({
+        id,
+        label,
+        group,
+        mode,
+        description,
+      })),
     }),
   };
 }

@@ -1,13 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  getHook,
-  hookDefinitions,
-  hookIds,
-  hookJsonSchema,
-  lifecycleGroups,
-  modeOf,
-  validateEvent,
-} from './index';
+import { getHook, hookDefinitions, hookIds, hookJsonSchema, lifecycleGroups, modeOf, validateEvent } from './index';
 
 describe('hook definitions', () => {
   it('defines the 16 hooks of the contract, each once, in a known lifecycle group', () => {

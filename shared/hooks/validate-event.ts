@@ -9,8 +9,7 @@ export interface EventProblem {
 }
 
 export type EventValidation =
-  | { ok: true; event: Record<string, unknown> }
-  | { ok: false; problems: EventProblem[]; message: string };
+  { ok: true; event: Record<string, unknown> } | { ok: false; problems: EventProblem[]; message: string };
 
 function describe(issue: z.core.$ZodIssue): EventProblem {
   const path = issue.path.map(String).join('.');

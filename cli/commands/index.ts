@@ -1,0 +1,9 @@
+export interface Command {
+  summary: string;
+  help: string;
+  /** Resolves to the exit code. Throws UsageError for bad usage (exit 2). */
+  run(args: string[]): Promise<number>;
+}
+
+/** The CLI's commands; each feature adds its own (run, check, replay, import, publish…). */
+export const commands: Record<string, Command> = {};

@@ -1,0 +1,77 @@
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+// Import boundaries (the folder of a file says which process it runs in and what it may import):
+// - renderer/ is a browser page: no electron/, no core/ or cli/ or runtime/, no Node built-ins;
+// - shared/ is used by every side: never renderer/ or electron/ (nor core/, cli/, runtime/);
+// - shared/contract, shared/hooks and the pure engine must run anywhere: no Node built-ins either
+//   (shared/engine/node/ is the engine's Node-side host and may use them).
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
+const noNodeBuiltins = { paths: nodeBuiltins.map((name) => ({ name, message: 'This code must run without Node.' })) };
+const forbid = (group, message) => ({ group, message });
+
+export const boundaryRules = {
+  renderer: {
+    ...noNodeBuiltins,
+    patterns: [
+      forbid(
+        ['**/electron/**', 'electron', 'electron/*'],
+        'The renderer talks to the core only through the contract client.',
+      ),
+      forbid(
+        ['**/core/**', '**/cli/**', '**/runtime/**', '**/engine/node/**'],
+        'Main-side code does not belong in the renderer.',
+      ),
+    ],
+  },
+  shared: {
+    patterns: [
+      forbid(
+        ['**/renderer/**', '**/electron/**', 'electron', '**/core/**', '**/cli/**', '**/runtime/**'],
+        'shared/ must not depend on a side.',
+      ),
+    ],
+  },
+  sharedPure: {
+    ...noNodeBuiltins,
+    patterns: [
+      forbid(
+        ['**/renderer/**', '**/electron/**', 'electron', '**/core/**', '**/cli/**', '**/runtime/**'],
+        'shared/ must not depend on a side.',
+      ),
+      forbid(['**/engine/node/**', './node/*', './node'], 'The pure engine must not import its Node host.'),
+    ],
+  },
+};
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'out/', 'dist/', 'test-results/', 'playwright-report/', 'bench/results/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { globals: { ...globals.node } },
+    rules: {
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': 'error',
+    },
+  },
+  {
+    files: ['renderer/**/*.{ts,tsx}'],
+    languageOptions: { globals: { ...globals.browser } },
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-restricted-imports': ['error', boundaryRules.renderer],
+    },
+  },
+  { files: ['shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.shared] } },
+  {
+    files: ['shared/contract/**/*.ts', 'shared/hooks/**/*.ts', 'shared/engine/**/*.ts'],
+    ignores: ['shared/engine/node/**', 'shared/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', boundaryRules.sharedPure] },
+  },
+);

@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { ESLint } from 'eslint';
+import { describe, expect, it } from 'vitest';
+
+// The import-boundary rule must fail on a forbidden import: lint fixture text as if it lived at a
+// given path, with the project's own eslint.config.js.
+const root = path.resolve(__dirname, '..', '..');
+const eslint = new ESLint({ cwd: root });
+
+async function boundaryErrors(file: string, code: string): Promise<string[]> {
+  const [result] = await eslint.lintText(code, { filePath: path.join(root, file) });
+  return (result?.messages ?? []).filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('import boundaries', () => {
+  it.each([
+    ['renderer/src/features/x.ts', "import { app } from 'electron';\nexport const a = app;"],
+    [
+      'renderer/src/features/x.ts',
+      "import { registerIpcHandlers } from '../../../electron/main/ipc';\nexport const a = registerIpcHandlers;",
+    ],
+    ['renderer/src/features/x.ts', "import fs from 'node:fs';\nexport const a = fs;"],
+    ['renderer/src/features/x.ts', "import fs from 'fs';\nexport const a = fs;"],
+    [
+      'renderer/src/features/x.ts',
+      "import { createRouter } from '../../../core/router';\nexport const a = createRouter;",
+    ],
+    ['shared/contract/x.ts', "import { App } from '../../renderer/src/app/App';\nexport const a = App;"],
+    [
+      'shared/hooks/x.ts',
+      "import { createMainWindow } from '../../electron/main/window';\nexport const a = createMainWindow;",
+    ],
+    ['shared/hooks/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;"],
+    ['shared/engine/x.ts', "import { Worker } from 'node:worker_threads';\nexport const a = Worker;"],
+    ['shared/engine/node/x.ts', "import { App } from '../../../renderer/src/app/App';\nexport const a = App;"],
+  ])('refuses in %s: %s', async (file, code) => {
+    expect(await boundaryErrors(file, code)).toHaveLength(1);
+  });
+
+  it.each([
+    ['renderer/src/features/x.ts', "import { hookIds } from '@shared/hooks';\nexport const a = hookIds;"],
+    ['shared/engine/node/x.ts', "import { Worker } from 'node:worker_threads';\nexport const a = Worker;"],
+    ['core/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;"],
+    ['electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;"],
+  ])('allows in %s: %s', async (file, code) => {
+    expect(await boundaryErrors(file, code)).toEqual([]);
+  });
+});
