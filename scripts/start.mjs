@@ -2,7 +2,7 @@
 // installed (it cannot be downloaded on every machine), it says so in one line and serves the same
 // studio in web mode on 127.0.0.1 instead. `npm run start:web` (--web) goes to web mode directly.
 // Other arguments (--port N, --host H, --data DIR) are passed to web mode.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,12 +26,28 @@ function electronBinary() {
   return existsSync(binary) ? binary : null;
 }
 
+function hasDisplay() {
+  return process.platform !== 'linux' || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
+/**
+ * npm 11 does not run electron's install script (package.json allowScripts denies it, so that
+ * `npm install` cannot fail where the binary cannot be downloaded). Where there is a display to
+ * open the app on, fetch the binary once, now.
+ */
+function tryInstallElectron() {
+  const installer = path.join(root, 'node_modules', 'electron', 'install.js');
+  if (!existsSync(installer)) return false;
+  process.stderr.write('Fetching the Electron binary (once)…\n');
+  const result = spawnSync(process.execPath, [installer], { stdio: 'inherit', timeout: 180_000 });
+  return result.status === 0 && electronBinary() !== null;
+}
+
 /** Why the desktop app cannot open here, or null when it can. */
 function desktopUnavailable() {
-  if (!electronBinary()) return 'Electron is not available on this machine (no binary installed)';
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
-    return 'No display to open the desktop app on';
-  }
+  if (!hasDisplay()) return 'No display to open the desktop app on';
+  if (!electronBinary() && !tryInstallElectron())
+    return 'Electron is not available on this machine (no binary installed)';
   return null;
 }
 
