@@ -1,0 +1,82 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseRecordedEvents, type RecordedEvent } from '../../../shared/engine';
+import { useTempDirs } from '../testing/temp-dirs';
+import { openTestWorkspace } from '../testing/workspace-harness';
+import type { Workspace } from '../workspace';
+
+const tempDir = useTempDirs();
+let workspace: Workspace;
+afterEach(() => workspace?.close());
+
+const event = (id: string, extra: Partial<RecordedEvent> = {}): RecordedEvent => ({
+  id,
+  hook: 'signup.before',
+  event: { request: { ip: '203.0.113.7' }, user: { email: `${id}@example.com` }, provider: 'email' },
+  ...extra,
+});
+
+describe('recorded events', () => {
+  it('import keeps every field and skips duplicate ids, counting them', () => {
+    workspace = openTestWorkspace(tempDir());
+    const first = workspace.events.import([
+      event('evt_1', {
+        at: '2026-11-20T10:00:00.000Z',
+        outcome: { allow: false, reason: 'disposable' },
+        source: 'staging',
+      }),
+      event('evt_2', { outcome: null }),
+    ]);
+    expect(first).toEqual({ imported: 2, duplicates: 0, duplicateIds: [] });
+    const again = workspace.events.import([event('evt_2'), event('evt_3'), event('evt_3')], { tags: ['batch-2'] });
+    expect(again).toEqual({ imported: 1, duplicates: 2, duplicateIds: ['evt_2', 'evt_3'] });
+
+    expect(workspace.events.get('evt_1')).toMatchObject({
+      at: '2026-11-20T10:00:00.000Z',
+      outcome: { allow: false, reason: 'disposable' },
+      source: 'staging',
+      tags: [],
+      pinned: false,
+    });
+    // A recorded `null` outcome is kept apart from no outcome at all.
+    expect(workspace.events.get('evt_2')?.outcome).toBeNull();
+    expect(workspace.events.get('evt_3')).not.toHaveProperty('outcome');
+    expect(workspace.events.get('evt_3')?.tags).toEqual(['batch-2']);
+    expect(workspace.events.list().map((e) => e.id)).toEqual(['evt_1', 'evt_2', 'evt_3']);
+  });
+
+  it('feeds the ids it has to the NDJSON parser, so re-importing a file only counts duplicates', () => {
+    workspace = openTestWorkspace(tempDir());
+    const text = [event('evt_1'), event('evt_2')].map((e) => JSON.stringify(e)).join('\n');
+    workspace.events.import(parseRecordedEvents(text).events);
+    const parsed = parseRecordedEvents(text, { knownIds: workspace.events.ids() });
+    expect(parsed).toMatchObject({ events: [], duplicates: 2 });
+  });
+
+  it('pins the regression suite, tags and filters', () => {
+    workspace = openTestWorkspace(tempDir());
+    workspace.events.import([
+      event('a'),
+      event('b'),
+      event('c', { hook: 'token.enrich', event: { request: { ip: '1.2.3.4' } } }),
+    ]);
+    expect(workspace.events.setPinned(['a', 'c', 'missing'], true)).toBe(2);
+    expect(workspace.events.setPinned(['a'], true)).toBe(0);
+    workspace.events.setTags('b', [' fraud ', 'fraud', '', 'eu']);
+    expect(workspace.events.get('b')?.tags).toEqual(['fraud', 'eu']);
+    expect(workspace.events.pinned().map((e) => e.id)).toEqual(['a', 'c']);
+    expect(workspace.events.list({ hook: 'signup.before', pinned: true }).map((e) => e.id)).toEqual(['a']);
+    expect(workspace.events.list({ tag: 'eu' }).map((e) => e.id)).toEqual(['b']);
+    expect(workspace.events.count({ hook: 'signup.before' })).toBe(2);
+    expect(workspace.events.list({ limit: 1, offset: 1 }).map((e) => e.id)).toEqual(['b']);
+    expect(() => workspace.events.setTags('missing', [])).toThrow(expect.objectContaining({ code: 'NOT_FOUND' }));
+    expect(workspace.events.delete(['a', 'b', 'x'])).toBe(2);
+    expect(workspace.events.count()).toBe(1);
+  });
+
+  it('imports all or nothing when an event is unusable', () => {
+    workspace = openTestWorkspace(tempDir());
+    const bad = { ...event('bad'), hook: 'signup.never' } as unknown as RecordedEvent;
+    expect(() => workspace.events.import([event('ok'), bad])).toThrow(/unknown hook/);
+    expect(workspace.events.count()).toBe(0);
+  });
+});
