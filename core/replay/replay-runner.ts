@@ -1,0 +1,122 @@
+import type { HookId } from '../../shared/hooks';
+import {
+  compareOutcome,
+  engineErrorCodes,
+  type EngineErrorCode,
+  planHook,
+  toReplayLine,
+  type Bundle,
+  type ExecutionPlan,
+  type JsonObject,
+  type PipelineResult,
+  type RecordedEvent,
+  type ReplayLine,
+  type ScriptLimits,
+  type Trace,
+} from '../../shared/engine';
+
+/** What replay needs of the engine: the pool (shared/engine/node) satisfies it. */
+export interface PipelineExecutor {
+  runPipeline(plan: ExecutionPlan, event: JsonObject): Promise<{ result: PipelineResult; trace: Trace }>;
+}
+
+export interface ReplayOptions {
+  executor: PipelineExecutor;
+  bundle: Bundle;
+  bundleHash: string;
+  scriptHash: (source: string) => string;
+  events: readonly RecordedEvent[];
+  /** Only events of this hook are replayed; the others are left out of lines and summary. */
+  hook?: HookId;
+  /** Events in flight at once; the pool queues beyond its own limit. */
+  concurrency?: number;
+  limits?: Partial<ScriptLimits>;
+  /** Called in input order, once per replayed event. */
+  onLine: (line: ReplayLine, trace: Trace | null) => void;
+  onProgress?: (done: number, total: number) => void;
+  signal?: AbortSignal;
+}
+
+export interface ReplayOutcome {
+  lines: ReplayLine[];
+  elapsedMs: number;
+  cancelled: boolean;
+}
+
+/**
+ * Replays recorded events through a bundle's pipelines: one plan per hook, events in flight up to
+ * `concurrency`, results reported in input order (so output is stable from run to run) while the
+ * engine finishes them in any order. The CLI and the studio both replay through this.
+ */
+export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcome> {
+  const started = performance.now();
+  const events = options.hook ? options.events.filter((e) => e.hook === options.hook) : [...options.events];
+  const plans = new Map<HookId, ExecutionPlan>();
+  const planFor = (hook: HookId): ExecutionPlan => {
+    let plan = plans.get(hook);
+    if (!plan) {
+      plan = planHook(options.bundle, hook, {
+        bundleHash: options.bundleHash,
+        scriptHashes: (source) => options.scriptHash(source),
+        ...(options.limits ? { limits: options.limits } : {}),
+      });
+      plans.set(hook, plan);
+    }
+    return plan;
+  };
+
+  const finished: ({ line: ReplayLine; trace: Trace | null } | undefined)[] = new Array(events.length);
+  const lines: ReplayLine[] = [];
+  let emitted = 0;
+  let done = 0;
+  let next = 0;
+  const emitReady = () => {
+    while (emitted < events.length && finished[emitted]) {
+      const entry = finished[emitted]!;
+      finished[emitted] = undefined;
+      lines.push(entry.line);
+      options.onLine(entry.line, entry.trace);
+      emitted += 1;
+    }
+  };
+
+  const replayOne = async (index: number) => {
+    const recorded = events[index]!;
+    let entry: { line: ReplayLine; trace: Trace | null };
+    try {
+      const { result, trace } = await options.executor.runPipeline(planFor(recorded.hook), recorded.event);
+      const mismatch = recorded.outcome === undefined ? null : compareOutcome(result, recorded.outcome);
+      entry = { line: toReplayLine(recorded.id, result, mismatch), trace };
+    } catch (error) {
+      entry = { line: failedLine(recorded, error), trace: null };
+    }
+    finished[index] = entry;
+    done += 1;
+    options.onProgress?.(done, events.length);
+    emitReady();
+  };
+
+  const concurrency = Math.max(1, options.concurrency ?? 20);
+  const lanes = Array.from({ length: Math.min(concurrency, events.length) }, async () => {
+    while (next < events.length && !options.signal?.aborted) await replayOne(next++);
+  });
+  await Promise.all(lanes);
+  return { lines, elapsedMs: performance.now() - started, cancelled: options.signal?.aborted === true };
+}
+
+function failedLine(recorded: RecordedEvent, error: unknown): ReplayLine {
+  const raw = (error as { code?: unknown } | null)?.code;
+  const code: EngineErrorCode = engineErrorCodes.includes(raw as EngineErrorCode)
+    ? (raw as EngineErrorCode)
+    : 'RUNTIME_ERROR';
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    id: recorded.id,
+    hook: recorded.hook,
+    ok: false,
+    error: { code, message },
+    durationMs: 0,
+    traceId: '',
+    mismatch: null,
+  };
+}
