@@ -12,6 +12,8 @@ export const nodeEntries = {
   cli: 'cli/main.ts',
   web: 'core/web/main.ts',
   'engine-worker': 'shared/engine/node/worker.ts',
+  // The engine's public Node API, for benchmarks and embedders.
+  engine: 'shared/engine/node/index.ts',
 };
 
 export async function buildNode() {

@@ -1,3 +1,7 @@
+import { checkCommand } from './check';
+import { replayCommand } from './replay';
+import { runCommand } from './run';
+
 export interface Command {
   summary: string;
   help: string;
@@ -5,5 +9,9 @@ export interface Command {
   run(args: string[]): Promise<number>;
 }
 
-/** The CLI's commands; each feature adds its own (run, check, replay, import, publish…). */
-export const commands: Record<string, Command> = {};
+/** The CLI's commands; each feature adds its own. */
+export const commands: Record<string, Command> = {
+  run: runCommand,
+  check: checkCommand,
+  replay: replayCommand,
+};

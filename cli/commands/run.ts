@@ -1,0 +1,116 @@
+import path from 'node:path';
+import {
+  defaultLimits,
+  interpretBlockingValue,
+  interpretEnrichmentValue,
+  maxTimeoutMs,
+  readEventInput,
+  type JsonValue,
+  type ScriptError,
+  type ScriptOutcome,
+} from '../../shared/engine';
+import { createEnginePool } from '../../shared/engine/node';
+import { scriptHash } from '../../shared/engine/node/bundle-files';
+import { modeOf, type HookId } from '../../shared/hooks';
+import { keyValues, parseCommandArgs, parseJsonFile, positiveInteger, readTextFile, requireHook } from '../args';
+import { staticSecrets } from '../static-secrets';
+import { UsageError } from '../usage-error';
+import type { Command } from './index';
+
+const help = `Usage: pipeline-studio run <script.lua> --hook <id> --event <file.json> [options]
+
+Runs one script on one event in the sandbox and prints exactly one JSON object:
+  { "ok", "hook", "result", "error", "logs", "durationMs" }
+The event file holds a bare payload or a recorded-event envelope ({ id, hook, event, outcome }).
+
+Options:
+  --hook <id>          the hook the script runs at (its mode decides what the result means)
+  --event <file.json>  the event
+  --timeout-ms N       wall-clock limit, 1 to ${maxTimeoutMs} (default ${defaultLimits.timeoutMs})
+  --env K=V            a pipeline variable for helpers.env / ctx.env (repeatable)
+  --secret NAME=VALUE  a secret for helpers.secret (repeatable; prefer the keychain for real ones)
+
+Exit codes: 0 allowed / returned, 1 denied or failed (error, limit, invalid result), 2 bad usage or input.`;
+
+export interface RunOutput {
+  ok: boolean;
+  hook: HookId;
+  result: JsonValue;
+  error: ScriptError | null;
+  logs: ScriptOutcome['logs'];
+  logsDropped?: { entries: number; bytes: number };
+  durationMs: number;
+}
+
+/** What the script's value means for its hook: an invalid result turns into INVALID_RESULT. */
+function judge(hook: HookId, outcome: ScriptOutcome): { output: RunOutput; denied: boolean } {
+  const output: RunOutput = {
+    ok: outcome.ok,
+    hook,
+    result: outcome.value ?? null,
+    error: outcome.error ?? null,
+    logs: outcome.logs.map((log) => ({ ...log, t: Math.round(log.t * 1000) / 1000 })),
+    durationMs: Math.round(outcome.durationMs * 1000) / 1000,
+  };
+  if (outcome.logsDropped) output.logsDropped = outcome.logsDropped;
+  if (!outcome.ok) return { output, denied: false };
+  const mode = modeOf(hook);
+  const verdict =
+    mode === 'blocking'
+      ? interpretBlockingValue(outcome.value)
+      : mode === 'enrichment'
+        ? interpretEnrichmentValue(outcome.value)
+        : null;
+  if (verdict?.kind === 'invalid') {
+    output.ok = false;
+    output.error = { code: 'INVALID_RESULT', message: verdict.message };
+  }
+  return { output, denied: verdict?.kind === 'deny' };
+}
+
+export const runCommand: Command = {
+  summary: 'run one script on one event',
+  help,
+  async run(args) {
+    const { values, positionals } = parseCommandArgs(
+      'run',
+      args,
+      {
+        hook: { type: 'string' },
+        event: { type: 'string' },
+        'timeout-ms': { type: 'string' },
+        env: { type: 'string', multiple: true },
+        secret: { type: 'string', multiple: true },
+      },
+      1,
+    );
+    const scriptFile = positionals[0];
+    if (!scriptFile) throw new UsageError('run: the script file is required (see run --help)');
+    const hook = requireHook('run', values.hook);
+    if (!values.event) throw new UsageError('run: --event <file.json> is required');
+    const timeoutMs = positiveInteger('run', '--timeout-ms', values['timeout-ms'], maxTimeoutMs);
+    const env = keyValues('run', '--env', values.env);
+    const secrets = keyValues('run', '--secret', values.secret);
+
+    const source = await readTextFile('run', scriptFile);
+    const input = readEventInput(parseJsonFile('run', values.event, await readTextFile('run', values.event)), hook);
+    if (!input.ok) throw new UsageError(`run: ${values.event}: ${input.error.message}`);
+
+    const pool = createEnginePool({ workers: 1, secrets: staticSecrets(secrets) });
+    try {
+      const outcome = await pool.runScript({
+        script: { id: path.basename(scriptFile, '.lua'), source, contentHash: scriptHash(source) },
+        hook,
+        event: input.event,
+        ctx: { hook, data: {}, results: {}, env },
+        limits: { ...defaultLimits, ...(timeoutMs ? { timeoutMs } : {}) },
+        secretNames: Object.keys(secrets),
+      });
+      const { output, denied } = judge(hook, outcome);
+      process.stdout.write(`${JSON.stringify(output)}\n`);
+      return output.ok && !denied ? 0 : 1;
+    } finally {
+      await pool.close();
+    }
+  },
+};
