@@ -8,7 +8,12 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
-      lib: { entry: resolve(__dirname, 'electron/main/index.ts') },
+      lib: {
+        entry: {
+          index: resolve(__dirname, 'electron/main/index.ts'),
+          core: resolve(__dirname, 'electron/core-process/index.ts'),
+        },
+      },
       externalizeDeps: true,
     },
   },

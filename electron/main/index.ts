@@ -1,13 +1,12 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, BrowserWindow } from 'electron';
-import { createHandlers } from '../../core/handlers';
-import { createRouter } from '../../core/router';
 import { handleAppProtocol, registerAppScheme } from './app-protocol';
+import { startCoreProcess } from './core-client';
 import { registerIpcHandlers } from './ipc';
 import { createMainWindow } from './window';
 
-// The desktop shell stays thin: it adapts IPC to the core's router and guards the window.
+// The desktop shell stays thin: it relays IPC to the core process's router and guards the window.
 // Everything it calls runs (and is tested) under plain Node as well.
 
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -28,9 +27,9 @@ if (!app.requestSingleInstanceLock()) {
   void app.whenReady().then(() => {
     const outDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
     handleAppProtocol(path.join(outDir, 'renderer'));
-    const router = createRouter(createHandlers({ host: 'desktop' }), {
-      onInternalError: (channel, error) => console.error(`[${channel}]`, error),
-    });
+    // The core (store, keychain, engine) runs in a utility process: see electron/core-process.
+    const router = startCoreProcess(path.join(outDir, 'main'));
+    app.on('will-quit', () => router.stop());
     registerIpcHandlers(router, () => mainWindow, devServerUrl);
     mainWindow = createMainWindow(path.join(outDir, 'preload'), devServerUrl);
     app.on('activate', () => {
