@@ -1,14 +1,56 @@
+import { contract, type ChannelName } from '../shared/contract';
 import { hookDefinitions, lifecycleGroups } from '../shared/hooks';
 import { appInfo, type StudioHost } from './app-info';
-import type { Handlers } from './router';
+import { environmentHandlers } from './authoring/environments';
+import { toContractError } from './authoring/errors';
+import { hookSchemaHandlers } from './authoring/hook-schema';
+import { pipelineHandlers } from './authoring/pipeline';
+import { scriptCheckHandlers } from './authoring/script-check';
+import { scriptRunHandlers } from './authoring/script-run';
+import { scriptHandlers } from './authoring/scripts';
+import { secretHandlers } from './authoring/secrets';
+import { StudioServices, type StudioServicesOptions } from './authoring/services';
+import { workspaceInfoHandlers } from './authoring/workspace-info';
+import type { Handler, Handlers } from './router';
 
-export interface CoreOptions {
+export interface CoreOptions extends StudioServicesOptions {
   host: StudioHost;
 }
 
-/** The handlers of every contract channel; transports (IPC, HTTP) stay out of here. */
-export function createHandlers(options: CoreOptions): Handlers {
-  return {
+export interface StudioCore {
+  handlers: Handlers;
+  /** Stops the engine's workers and closes the workspace; hosts call it once, on shutdown. */
+  close(): Promise<void>;
+}
+
+/**
+ * Every handler answers the store's and the keychain's failures with its channel's declared codes
+ * (authoring/errors.ts), so that each area's code can just let them be thrown.
+ */
+function withDeclaredErrors(handlers: Handlers): Handlers {
+  const wrapped: Partial<Record<ChannelName, unknown>> = {};
+  for (const channel of Object.keys(handlers) as ChannelName[]) {
+    const handler = handlers[channel] as Handler<ChannelName>;
+    const declared = contract[channel].errors;
+    wrapped[channel] = async (input: Parameters<typeof handler>[0]) => {
+      try {
+        return await handler(input);
+      } catch (error) {
+        throw toContractError(error, declared);
+      }
+    };
+  }
+  return wrapped as Handlers;
+}
+
+/**
+ * The handlers of every contract channel; transports (IPC, HTTP) stay out of here. The workspace
+ * (in `dataDir`, default the app's folder), the keychain and the engine pool are opened on first
+ * use, so creating the core is cheap and cannot fail.
+ */
+export function createHandlers(options: CoreOptions): StudioCore {
+  const services = new StudioServices(options);
+  const handlers: Handlers = {
     'app.info': () => appInfo(options.host),
     'hooks.list': () => ({
       groups: lifecycleGroups.map(({ id, label }) => ({ id, label })),
@@ -20,5 +62,14 @@ export function createHandlers(options: CoreOptions): Handlers {
         description,
       })),
     }),
+    ...hookSchemaHandlers(),
+    ...workspaceInfoHandlers(services),
+    ...pipelineHandlers(services),
+    ...scriptHandlers(services),
+    ...scriptCheckHandlers(services),
+    ...scriptRunHandlers(services),
+    ...environmentHandlers(services),
+    ...secretHandlers(services),
   };
+  return { handlers: withDeclaredErrors(handlers), close: () => services.close() };
 }

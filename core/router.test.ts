@@ -1,9 +1,19 @@
-import { describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ContractError } from '../shared/contract';
 import { createHandlers } from './handlers';
 import { createRouter, type Handlers } from './router';
 
-const handlers = createHandlers({ host: 'web' });
+// A folder of its own, so that no call here can ever touch the user's real workspace.
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-router-'));
+const core = createHandlers({ host: 'web', dataDir });
+const handlers = core.handlers;
+afterAll(async () => {
+  await core.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 describe('router', () => {
   it('answers a known channel with ok and a validated value', async () => {
@@ -52,6 +62,25 @@ describe('router', () => {
     };
     const result = await createRouter(throwing, { onInternalError: () => {} }).dispatch('app.info', {});
     expect(result).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
+  it("passes the common codes a handler may give (UNAVAILABLE, INVALID_INPUT), never a handler's INTERNAL", async () => {
+    const answering = (code: string): Handlers => ({
+      ...handlers,
+      'app.info': () => {
+        throw new ContractError(code, `detail of ${code}`);
+      },
+    });
+    const dispatch = (code: string) =>
+      createRouter(answering(code), { onInternalError: () => {} }).dispatch('app.info', {});
+    expect(await dispatch('UNAVAILABLE')).toEqual({
+      ok: false,
+      error: { code: 'UNAVAILABLE', message: 'detail of UNAVAILABLE' },
+    });
+    expect(await dispatch('INVALID_INPUT')).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
+    const internal = await dispatch('INTERNAL');
+    expect(internal).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(JSON.stringify(internal)).not.toContain('detail of');
   });
 
   it('validates what a handler returns', async () => {

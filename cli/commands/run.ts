@@ -1,8 +1,7 @@
 import path from 'node:path';
+import { judgeScriptRun, runSingleScript } from '../../core/authoring/run-script';
 import {
   defaultLimits,
-  interpretBlockingValue,
-  interpretEnrichmentValue,
   maxTimeoutMs,
   readEventInput,
   type JsonValue,
@@ -10,8 +9,7 @@ import {
   type ScriptOutcome,
 } from '../../shared/engine';
 import { createEnginePool } from '../../shared/engine/node';
-import { scriptHash } from '../../shared/engine/node/bundle-files';
-import { modeOf, type HookId } from '../../shared/hooks';
+import type { HookId } from '../../shared/hooks';
 import { keyValues, parseCommandArgs, parseJsonFile, positiveInteger, readTextFile, requireHook } from '../args';
 import { staticSecrets } from '../static-secrets';
 import { UsageError } from '../usage-error';
@@ -40,32 +38,6 @@ export interface RunOutput {
   logs: ScriptOutcome['logs'];
   logsDropped?: { entries: number; bytes: number };
   durationMs: number;
-}
-
-/** What the script's value means for its hook: an invalid result turns into INVALID_RESULT. */
-function judge(hook: HookId, outcome: ScriptOutcome): { output: RunOutput; denied: boolean } {
-  const output: RunOutput = {
-    ok: outcome.ok,
-    hook,
-    result: outcome.value ?? null,
-    error: outcome.error ?? null,
-    logs: outcome.logs.map((log) => ({ ...log, t: Math.round(log.t * 1000) / 1000 })),
-    durationMs: Math.round(outcome.durationMs * 1000) / 1000,
-  };
-  if (outcome.logsDropped) output.logsDropped = outcome.logsDropped;
-  if (!outcome.ok) return { output, denied: false };
-  const mode = modeOf(hook);
-  const verdict =
-    mode === 'blocking'
-      ? interpretBlockingValue(outcome.value)
-      : mode === 'enrichment'
-        ? interpretEnrichmentValue(outcome.value)
-        : null;
-  if (verdict?.kind === 'invalid') {
-    output.ok = false;
-    output.error = { code: 'INVALID_RESULT', message: verdict.message };
-  }
-  return { output, denied: verdict?.kind === 'deny' };
 }
 
 export const runCommand: Command = {
@@ -98,17 +70,29 @@ export const runCommand: Command = {
 
     const pool = createEnginePool({ workers: 1, secrets: staticSecrets(secrets) });
     try {
-      const outcome = await pool.runScript({
-        script: { id: path.basename(scriptFile, '.lua'), source, contentHash: scriptHash(source) },
+      const outcome = await runSingleScript({
+        pool,
+        scriptId: path.basename(scriptFile, '.lua'),
+        source,
         hook,
         event: input.event,
-        ctx: { hook, data: {}, results: {}, env },
-        limits: { ...defaultLimits, ...(timeoutMs ? { timeoutMs } : {}) },
+        env,
         secretNames: Object.keys(secrets),
+        ...(timeoutMs ? { timeoutMs } : {}),
       });
-      const { output, denied } = judge(hook, outcome);
+      // The judging is the editor's too (core/authoring/run-script.ts); the CLI prints its fields.
+      const verdict = judgeScriptRun(hook, outcome);
+      const output: RunOutput = {
+        ok: verdict.ok,
+        hook,
+        result: verdict.result,
+        error: verdict.error,
+        logs: verdict.logs,
+        ...(verdict.logsDropped ? { logsDropped: verdict.logsDropped } : {}),
+        durationMs: verdict.durationMs,
+      };
       process.stdout.write(`${JSON.stringify(output)}\n`);
-      return output.ok && !denied ? 0 : 1;
+      return verdict.ok && verdict.decision.kind !== 'deny' ? 0 : 1;
     } finally {
       await pool.close();
     }

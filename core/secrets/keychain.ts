@@ -21,6 +21,13 @@ export function entryOptionsFor(platform: NodeJS.Platform): EntryOptions {
   return platform === 'linux' ? { linux: { store: 'secret-service' } } : {};
 }
 
+/** What the UI calls the keychain that holds the values on this platform. */
+export function keychainLabel(platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'darwin') return 'macOS Keychain';
+  if (platform === 'win32') return 'Windows Credential Manager';
+  return 'Secret Service (GNOME Keyring / KWallet)';
+}
+
 export class Keychain {
   private readonly entries = new Map<string, KeychainEntry>();
 

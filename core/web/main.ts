@@ -34,7 +34,9 @@ async function main(): Promise<void> {
   if (!loopback) {
     process.stderr.write(`warning: serving on ${values.host}: other machines on that network can reach the studio\n`);
   }
-  const router = createRouter(createHandlers({ host: 'web' }), {
+  // The workspace in --data (default: the desktop app's folder) opens on the first call that needs it.
+  const core = createHandlers({ host: 'web', ...(values.data === undefined ? {} : { dataDir: values.data }) });
+  const router = createRouter(core.handlers, {
     onInternalError: (channel, error) => {
       process.stderr.write(`[${channel}] ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     },
@@ -48,7 +50,11 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`Pipeline Studio (web mode) is ready: ${host.url}\n`);
   const stop = () => {
-    void host.close().then(() => process.exit(0));
+    // The engine's workers and the workspace file are closed before the process goes.
+    void host
+      .close()
+      .then(() => core.close())
+      .finally(() => process.exit(0));
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -3,11 +3,12 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHandlers } from '../handlers';
+import { createHandlers, type StudioCore } from '../handlers';
 import { createRouter } from '../router';
 import { startWebHost, type WebHost } from './server';
 
 let host: WebHost;
+let core: StudioCore;
 
 interface Reply {
   status: number;
@@ -50,11 +51,15 @@ beforeAll(async () => {
   mkdirSync(path.join(rendererDir, 'assets'));
   writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>studio</title>');
   writeFileSync(path.join(rendererDir, 'assets', 'app.js'), 'console.log(1)');
-  const router = createRouter(createHandlers({ host: 'web' }));
+  core = createHandlers({ host: 'web', dataDir: mkdtempSync(path.join(os.tmpdir(), 'web-host-data-')) });
+  const router = createRouter(core.handlers);
   host = await startWebHost({ router, rendererDir, maxBodyBytes: 1024 });
 });
 
-afterAll(() => host.close());
+afterAll(async () => {
+  await host.close();
+  await core.close();
+});
 
 describe('web host', () => {
   it('binds loopback and prints a URL with the token', () => {

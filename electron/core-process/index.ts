@@ -14,9 +14,27 @@ interface ParentPort {
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
 if (!parentPort) throw new Error('the studio core must be started as an Electron utility process');
 
-const router = createRouter(createHandlers({ host: 'desktop' }), {
+// The workspace is the app's own folder (Electron's userData, which core/store/data-dir.ts
+// computes the same way), opened on the first call that needs it. This file is bundled into
+// out/main/core.js, and the engine's worker thread is bundled by scripts/build-node.mjs into
+// dist/node/ (`npm run build` makes both); the pool's own guesses look beside its bundle or from
+// the source tree, neither of which holds the worker here.
+const engineWorkerUrl = new URL('../../dist/node/engine-worker.mjs', import.meta.url);
+const core = createHandlers({ host: 'desktop', engineWorkerUrl });
+const router = createRouter(core.handlers, {
   onInternalError: (channel, error) => console.error(`[${channel}]`, error),
 });
+
+// The main process stops the core with kill() (SIGTERM on POSIX): close the engine's workers and
+// the workspace file (flushing its WAL) before going.
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  void core.close().finally(() => process.exit(0));
+};
+process.on('SIGTERM', stop);
+process.on('SIGINT', stop);
 
 parentPort.on('message', ({ data }) => {
   if (!isCoreRequest(data)) return;

@@ -1,13 +1,10 @@
 import { z } from 'zod';
 import { hookIdSchema, hookModes, lifecycleGroups } from '../hooks/definitions';
 
-export interface ChannelSpec {
-  input: z.ZodType;
-  output: z.ZodType;
-  /** The channel's own error codes; the common ones (INVALID_INPUT, INTERNAL…) come on top. */
-  errors: readonly string[];
-  description: string;
-}
+import { authoringChannels } from './authoring-channels';
+import type { ChannelSpec } from './channel-spec';
+
+export type { ChannelSpec } from './channel-spec';
 
 const noInput = z.object({}).strict();
 
@@ -45,6 +42,7 @@ export const contract = {
     }),
     errors: [],
   },
+  ...authoringChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

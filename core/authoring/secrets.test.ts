@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { channelNames, type ChannelName } from '../../shared/contract';
+import { samplePayloads } from '../../shared/hooks';
+import { Keychain, SecretStore } from '../secrets';
+import { Workspace } from '../store';
+import { requireRealKeychain } from '../secrets/testing/real-keychain';
+import { unreachableKeychain, useAuthoringHarness, type AuthoringHarness } from './testing/authoring-harness';
+
+const harness = useAuthoringHarness();
+beforeAll(requireRealKeychain);
+
+async function scriptReading(h: AuthoringHarness, id: string, names: string[]): Promise<void> {
+  await h.call('scripts.create', { id, template: 'blank' });
+  const reads = names.map((name, i) => `local v${i} = helpers.secret("${name}")`);
+  await h.call('scripts.save', { id, source: [...reads, 'return nil'].join('\n') });
+}
+
+describe('secrets channels', () => {
+  it('lists declared names, names set in the keychain and names scripts read, never values', async () => {
+    const h = harness();
+    await scriptReading(h, 'risk', ['IPQS_API_KEY', 'SLACK_WEBHOOK']);
+    await scriptReading(h, 'notify', ['SLACK_WEBHOOK']);
+    expect(await h.call('secrets.set', { environment: 'staging', name: 'IPQS_API_KEY', value: 'v-staging' })).toEqual({
+      name: 'IPQS_API_KEY',
+      isSet: true,
+      declared: true,
+      usedBy: ['risk'],
+    });
+    await h.call('secrets.set', { environment: 'production', name: 'OTHER_KEY', value: 'v-production' });
+    expect((await h.call('pipeline.get', {})).secrets).toEqual(['IPQS_API_KEY', 'OTHER_KEY']);
+
+    expect(await h.call('secrets.list', { environment: 'staging' })).toEqual({
+      environment: 'staging',
+      store: expect.stringMatching(/Secret Service|macOS Keychain|Windows Credential Manager/),
+      secrets: [
+        { name: 'IPQS_API_KEY', isSet: true, declared: true, usedBy: ['risk'] },
+        { name: 'OTHER_KEY', isSet: false, declared: true, usedBy: [] },
+        { name: 'SLACK_WEBHOOK', isSet: false, declared: false, usedBy: ['notify', 'risk'] },
+      ],
+    });
+    const production = await h.call('secrets.list', { environment: 'production' });
+    expect(production.secrets.filter((s) => s.isSet).map((s) => s.name)).toEqual(['OTHER_KEY']);
+    if (process.platform === 'linux') expect(production.store).toBe('Secret Service (GNOME Keyring / KWallet)');
+    expect(h.internalErrors).toEqual([]);
+  });
+
+  it('deletes a value and keeps the declaration; asks the keychain itself, not only its own record', async () => {
+    const h = harness();
+    await h.call('secrets.set', { environment: 'staging', name: 'API_KEY', value: 'v-1' });
+    expect(await h.call('secrets.delete', { environment: 'staging', name: 'API_KEY' })).toEqual({ deleted: true });
+    expect(await h.call('secrets.delete', { environment: 'staging', name: 'API_KEY' })).toEqual({ deleted: false });
+    expect(await h.call('secrets.delete', { environment: 'staging', name: 'not a name' })).toEqual({ deleted: false });
+    expect((await h.call('secrets.list', { environment: 'staging' })).secrets).toEqual([
+      { name: 'API_KEY', isSet: false, declared: true, usedBy: [] },
+    ]);
+
+    // A value removed outside the studio (e.g. with Seahorse) shows as not set.
+    await h.call('secrets.set', { environment: 'staging', name: 'API_KEY', value: 'v-2' });
+    const { id } = await h.call('workspace.info', {});
+    new Keychain().delete(`pipeline-studio/${id}/staging`, 'API_KEY');
+    expect((await h.call('secrets.list', { environment: 'staging' })).secrets[0]?.isSet).toBe(false);
+
+    // Set without being declared (as the CLI's `secrets set` does): listed as set, not declared;
+    // once its value is gone too, nothing ties it to the pipeline and it is no longer listed.
+    const workspace = Workspace.open({ dir: h.dir });
+    try {
+      SecretStore.forWorkspace(workspace).set('staging', 'CLI_ONLY', 'v-3');
+    } finally {
+      workspace.close();
+    }
+    expect((await h.call('secrets.list', { environment: 'staging' })).secrets).toContainEqual({
+      name: 'CLI_ONLY',
+      isSet: true,
+      declared: false,
+      usedBy: [],
+    });
+    new Keychain().delete(`pipeline-studio/${id}/staging`, 'CLI_ONLY');
+    const names = (await h.call('secrets.list', { environment: 'staging' })).secrets.map((s) => s.name);
+    expect(names).toEqual(['API_KEY']);
+  });
+
+  it('answers NOT_FOUND for an unknown environment', async () => {
+    const { fail } = harness();
+    expect(await fail('secrets.list', { environment: 'qa' })).toEqual({
+      code: 'NOT_FOUND',
+      message: 'There is no environment "qa".',
+    });
+    expect((await fail('secrets.set', { environment: 'qa', name: 'A', value: 'v' })).code).toBe('NOT_FOUND');
+    expect((await fail('secrets.delete', { environment: 'qa', name: 'A' })).code).toBe('NOT_FOUND');
+  });
+
+  it('without a keychain: KEYCHAIN_UNAVAILABLE saying what to do, and nothing is declared', async () => {
+    const { call, fail, internalErrors } = harness({ keychain: unreachableKeychain() });
+    const set = await fail('secrets.set', { environment: 'staging', name: 'API_KEY', value: 'v-unstored' });
+    expect(set.code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(set.message).toMatch(/No OS keychain is reachable.*gnome-keyring/s);
+    expect(set.message).not.toContain('v-unstored');
+    expect((await call('pipeline.get', {})).secrets).toEqual([]);
+    await call('scripts.create', { id: 'reader', template: 'blank' });
+    await call('scripts.save', { id: 'reader', source: 'return helpers.secret("API_KEY")' });
+    expect((await fail('secrets.list', { environment: 'staging' })).code).toBe('KEYCHAIN_UNAVAILABLE');
+    expect(internalErrors).toEqual([]);
+  });
+});
+
+describe('a secret value set through secrets.set', () => {
+  it('appears in no answer of any channel, in no file of the workspace, and is masked in run logs', async () => {
+    const h = harness();
+    const value = `sv-${randomUUID()}-do-not-leak`;
+    const called = new Set<ChannelName>();
+    const call: AuthoringHarness['call'] = (channel, input) => {
+      called.add(channel);
+      return h.call(channel, input);
+    };
+    const fail: AuthoringHarness['fail'] = (channel, input) => {
+      called.add(channel);
+      return h.fail(channel, input);
+    };
+
+    await call('secrets.set', { environment: 'staging', name: 'API_KEY', value });
+    await call('secrets.set', { environment: 'staging', name: 'API_KEY', value }); // replacing
+    // Refused inputs must not echo the value either.
+    await fail('secrets.set', { environment: 'staging', name: 'bad name', value });
+    await fail('secrets.set', { environment: 'staging', name: 'LONG', value: value.repeat(400) });
+
+    const leaky = [
+      'local key = helpers.secret("API_KEY")',
+      'print(key)',
+      'helpers.log("warn", "the key:", key)',
+      'local ok, err = pcall(error, "wrapped " .. key)',
+      'helpers.log(tostring(err))',
+      'error("failed with " .. key)',
+    ].join('\n');
+    await call('scripts.create', { id: 'leaky', template: 'blocking' });
+    await call('scripts.save', { id: 'leaky', source: leaky, message: 'prints the key' });
+    const run = await call('scripts.run', {
+      source: leaky,
+      hook: 'signup.before',
+      event: samplePayloads['signup.before'],
+    });
+    expect(run.logs.map((log) => log.message)).toEqual(['[secret]', 'the key: [secret]', 'wrapped [secret]']);
+    expect(run.error).toMatchObject({
+      code: 'RUNTIME_ERROR',
+      message: expect.stringContaining('failed with [secret]'),
+    });
+
+    // Every other channel, so that none of their answers can carry it.
+    await call('app.info', {});
+    await call('hooks.list', {});
+    await call('hooks.schema', { hook: 'signup.before' });
+    await call('workspace.info', {});
+    await call('pipeline.setLayers', { hook: 'signup.before', layers: [['leaky']] });
+    await call('pipeline.setEnv', { env: { REGION: 'eu' } });
+    await call('pipeline.get', {});
+    await call('scripts.list', {});
+    await call('scripts.get', { id: 'leaky' });
+    await call('scripts.updateSettings', { id: 'leaky', onError: 'allow' });
+    await call('scripts.versions', { id: 'leaky' });
+    await call('scripts.restore', { id: 'leaky', version: 1 });
+    await call('scripts.check', { source: leaky });
+    await call('environments.list', {});
+    await call('environments.create', { name: 'qa' });
+    await call('environments.update', { name: 'qa', runtimeUrl: 'https://qa.example.com' });
+    await call('environments.setToken', { name: 'qa', token: 'rt-token' });
+    await call('secrets.list', { environment: 'staging' });
+    await call('secrets.delete', { environment: 'staging', name: 'API_KEY' });
+    expect([...called].sort()).toEqual([...channelNames].sort());
+
+    expect(h.responses.length).toBeGreaterThan(channelNames.length);
+    for (const json of h.responses) expect(json).not.toContain(value);
+    expect(h.internalErrors).toEqual([]);
+
+    const files = readdirSync(h.dir);
+    expect(files).toContain('workspace.db');
+    for (const file of files) {
+      const bytes = readFileSync(path.join(h.dir, file));
+      expect(bytes.indexOf(Buffer.from(value, 'utf8')), file).toBe(-1);
+      expect(bytes.indexOf(Buffer.from(value, 'utf16le')), file).toBe(-1);
+    }
+  });
+});

@@ -1,0 +1,88 @@
+import { ContractError } from '../../shared/contract';
+import { createEnginePool, type EnginePool } from '../../shared/engine/node';
+import { Keychain, keychainLabel, RuntimeTokenStore, SecretStore } from '../secrets';
+import { resolveDataDir, Workspace } from '../store';
+import { EnvironmentSecrets } from './environment-secrets';
+
+// The services behind the authoring channels, each made on first use: opening the workspace
+// creates or migrates a database, the keychain may be absent, and the engine pool starts a worker
+// thread. None of that should happen for a host that only asks app.info, nor break it when it
+// fails: a failed open is reported to that call and tried again on the next one.
+
+export interface StudioServicesOptions {
+  /** The workspace folder (--data); default: the app's data folder (resolveDataDir). */
+  dataDir?: string;
+  /** The keychain to use; default: the OS keychain. Tests inject a failing one. */
+  keychain?: Keychain;
+  /** Epoch milliseconds for the workspace; injected by tests. */
+  now?: () => number;
+  /** The engine's bundled worker, for hosts whose bundle does not sit beside it (the desktop core). */
+  engineWorkerUrl?: URL;
+}
+
+export class StudioServices {
+  readonly keychainLabel = keychainLabel();
+  /** Routes the pool's helpers.secret reads to the environment a run asked for. */
+  readonly environmentSecrets = new EnvironmentSecrets((environment) => this.secrets().provider(environment));
+  private readonly keychain: Keychain;
+  private opened: Workspace | null = null;
+  private secretStore: SecretStore | null = null;
+  private tokenStore: RuntimeTokenStore | null = null;
+  private pool: EnginePool | null = null;
+  private closed = false;
+
+  constructor(private readonly options: StudioServicesOptions = {}) {
+    this.keychain = options.keychain ?? new Keychain();
+  }
+
+  /** The folder the workspace lives in (whether or not it is open yet). */
+  get dataDir(): string {
+    return resolveDataDir(this.options.dataDir);
+  }
+
+  workspace(): Workspace {
+    this.checkOpen();
+    this.opened ??= Workspace.open({ dir: this.dataDir, ...(this.options.now ? { now: this.options.now } : {}) });
+    return this.opened;
+  }
+
+  secrets(): SecretStore {
+    this.secretStore ??= SecretStore.forWorkspace(this.workspace(), this.keychain);
+    return this.secretStore;
+  }
+
+  runtimeTokens(): RuntimeTokenStore {
+    this.tokenStore ??= new RuntimeTokenStore(this.workspace().id, this.keychain);
+    return this.tokenStore;
+  }
+
+  /** One worker is enough for the editor's runs; the watchdog still stops a stuck script. */
+  engine(): EnginePool {
+    this.checkOpen();
+    const { engineWorkerUrl } = this.options;
+    this.pool ??= createEnginePool({
+      workers: 1,
+      secrets: this.environmentSecrets.provider,
+      ...(engineWorkerUrl ? { workerUrl: engineWorkerUrl } : {}),
+    });
+    return this.pool;
+  }
+
+  /** Stops the pool's workers and closes the workspace; the hosts call it on shutdown. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const pool = this.pool;
+    this.pool = null;
+    try {
+      await pool?.close();
+    } finally {
+      this.opened?.close();
+      this.opened = null;
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ContractError('UNAVAILABLE', 'The studio core is shutting down.');
+  }
+}
