@@ -1,6 +1,11 @@
 import { checkCommand } from './check';
+import { eventsCommand } from './events';
+import { exportCommand } from './export';
+import { importCommand } from './import';
 import { replayCommand } from './replay';
 import { runCommand } from './run';
+import { secretsCommand } from './secrets';
+import { tracesCommand } from './traces';
 
 export interface Command {
   summary: string;
@@ -14,4 +19,9 @@ export const commands: Record<string, Command> = {
   run: runCommand,
   check: checkCommand,
   replay: replayCommand,
+  import: importCommand,
+  export: exportCommand,
+  events: eventsCommand,
+  traces: tracesCommand,
+  secrets: secretsCommand,
 };
