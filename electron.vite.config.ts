@@ -32,8 +32,11 @@ export default defineConfig({
     base: './',
     plugins: [react()],
     resolve: { alias: { '@shared': resolve(__dirname, 'shared') } },
+    // Monaco's editor worker as an ES module worker, served from the app's own origin (CSP worker-src 'self').
+    worker: { format: 'es' },
     build: {
       outDir: resolve(__dirname, 'out/renderer'),
+      minify: true,
       rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
     },
   },

@@ -15,12 +15,18 @@ export interface StudioProcess {
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Starts the studio in web mode exactly as `npm run start:web` does, with a fresh data folder. */
+/**
+ * Starts the studio in web mode as `npm run start:web` does, with a fresh data folder, inside
+ * scripts/with-keyring.sh so that secrets go to a real (throwaway) OS keychain.
+ */
 export async function startStudio(): Promise<StudioProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
-  const child: ChildProcess = spawn(process.execPath, [path.join(root, 'dist/node/web.mjs'), '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    path.join(root, 'scripts/with-keyring.sh'),
+    [process.execPath, path.join(root, 'dist/node/web.mjs'), '--data', dataDir],
+    // Its own process group: stopping it also stops the keyring daemon and the bus behind the wrapper.
+    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+  );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const url = await new Promise<string>((resolve, reject) => {
@@ -42,7 +48,7 @@ export async function startStudio(): Promise<StudioProcess> {
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
         await exited;
       }
       rmSync(dataDir, { recursive: true, force: true });

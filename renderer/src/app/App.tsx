@@ -1,16 +1,53 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { ChannelOutput } from '@shared/contract';
 import { studio } from '../client/studio-client';
-import { HookStepper } from '../features/hooks/HookStepper';
+import { PipelineView } from '../features/pipeline/PipelineView';
+import { ScriptsView } from '../features/scripts/ScriptsView';
+import { SecretsView } from '../features/secrets/SecretsView';
+import { ShortcutsDialog } from './ShortcutsDialog';
+import { SideNav } from './SideNav';
+import {
+  StudioDataContext,
+  type HookList,
+  type PipelineState,
+  type ScriptSummary,
+  type StudioData,
+} from './studio-data';
+import { views, type ViewId } from './views';
 
 type Info = ChannelOutput<'app.info'>;
-type HookList = ChannelOutput<'hooks.list'>;
 
 type State =
   { phase: 'loading' } | { phase: 'ready'; info: Info; hooks: HookList } | { phase: 'error'; message: string };
 
+/** The pipeline and the scripts: several views show them, and changes reload them. */
+function loadWorkspaceData() {
+  return Promise.all([studio.pipeline.get(), studio.scripts.list()]);
+}
+type WorkspaceData = Awaited<ReturnType<typeof loadWorkspaceData>>;
+
+function isTyping(target: EventTarget | null): boolean {
+  return (
+    target instanceof HTMLElement && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName))
+  );
+}
+
 export function App() {
   const [state, setState] = useState<State>({ phase: 'loading' });
+  const [view, setView] = useState<ViewId>('pipeline');
+  const [pipeline, setPipeline] = useState<PipelineState | null>(null);
+  const [scripts, setScripts] = useState<ScriptSummary[]>([]);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [openScriptId, setOpenScriptId] = useState<{ id: string; hook?: string } | null>(null);
+  const [helpOpen, setHelpOpen] = useState(false);
+
+  const applyData = useCallback(([nextPipeline, nextScripts]: WorkspaceData) => {
+    if (nextPipeline.ok) setPipeline(nextPipeline.value);
+    if (nextScripts.ok) setScripts(nextScripts.value);
+    const failed = [nextPipeline, nextScripts].find((result) => !result.ok);
+    setLoadError(failed && !failed.ok ? failed.error.message : null);
+  }, []);
+  const reload = useCallback(() => loadWorkspaceData().then(applyData), [applyData]);
 
   useEffect(() => {
     let cancelled = false;
@@ -20,15 +57,52 @@ export function App() {
       if (!hooks.ok) return setState({ phase: 'error', message: hooks.error.message });
       setState({ phase: 'ready', info: info.value, hooks: hooks.value });
     });
+    void loadWorkspaceData().then((loaded) => !cancelled && applyData(loaded));
     return () => {
       cancelled = true;
     };
-  }, []);
+  }, [applyData]);
 
   // Tests and assistive tools wait for this attribute instead of sleeping.
   useEffect(() => {
     document.getElementById('root')?.setAttribute('data-app-state', state.phase);
   }, [state.phase]);
+
+  useEffect(() => {
+    const onKeyDown = (event: KeyboardEvent) => {
+      const digit = /^Digit([1-3])$/.exec(event.code);
+      if (event.altKey && !event.ctrlKey && !event.metaKey && digit?.[1]) {
+        const target = views[Number(digit[1]) - 1];
+        if (target) {
+          event.preventDefault();
+          setView(target.id);
+        }
+      } else if (event.key === '?' && !isTyping(event.target)) {
+        setHelpOpen(true);
+      }
+    };
+    window.addEventListener('keydown', onKeyDown);
+    return () => window.removeEventListener('keydown', onKeyDown);
+  }, []);
+
+  const data = useMemo<StudioData | null>(
+    () =>
+      state.phase === 'ready'
+        ? {
+            hooks: state.hooks,
+            pipeline,
+            scripts,
+            loadError,
+            setPipeline,
+            reload,
+            openScript: (id, hook) => {
+              setOpenScriptId(hook ? { id, hook } : { id });
+              setView('scripts');
+            },
+          }
+        : null,
+    [state, pipeline, scripts, loadError, reload],
+  );
 
   return (
     <div className="app">
@@ -39,16 +113,37 @@ export function App() {
             v{state.info.version} · {state.info.host === 'web' ? 'web mode' : 'desktop'}
           </span>
         )}
+        <button
+          type="button"
+          className="icon-button header-help"
+          aria-label="Keyboard shortcuts"
+          title="Keyboard shortcuts (?)"
+          onClick={() => setHelpOpen(true)}
+        >
+          ?
+        </button>
       </header>
-      <main className="app-main">
-        {state.phase === 'loading' && <p role="status">Loading the studio…</p>}
-        {state.phase === 'error' && (
-          <p role="alert" className="error">
-            {state.message}
-          </p>
-        )}
-        {state.phase === 'ready' && <HookStepper groups={state.hooks.groups} hooks={state.hooks.hooks} />}
-      </main>
+      <div className="app-body">
+        <SideNav current={view} onSelect={setView} />
+        <main className="app-main">
+          {state.phase === 'loading' && <p role="status">Loading the studio…</p>}
+          {state.phase === 'error' && (
+            <p role="alert" className="error">
+              {state.message}
+            </p>
+          )}
+          {data && (
+            <StudioDataContext value={data}>
+              {view === 'pipeline' && <PipelineView />}
+              {view === 'scripts' && (
+                <ScriptsView selected={openScriptId} onSelect={(id) => setOpenScriptId(id === null ? null : { id })} />
+              )}
+              {view === 'secrets' && <SecretsView />}
+            </StudioDataContext>
+          )}
+        </main>
+      </div>
+      <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
     </div>
   );
 }
