@@ -51,7 +51,9 @@ export function bundle() {
   return {
     format: 'pipeline-studio/bundle@1',
     name: 'bench',
-    scripts: Object.fromEntries(Object.entries(scripts).map(([id, source]) => [id, { source }])),
+    scripts: Object.fromEntries(
+      Object.entries(scripts).map(([id, source]) => [id, { file: `scripts/${id}.lua`, source }]),
+    ),
     hooks: { 'signup.before': { layers } },
     env: {},
     secrets: [],
