@@ -254,7 +254,7 @@ class WorkerEnginePool implements EnginePool {
       }
       case 'pipeline-done': {
         const job = this.settle(handle, message.jobId);
-        if (job?.kind === 'pipeline') job.resolve({ result: message.result, trace: message.trace });
+        if (job?.kind === 'pipeline') job.resolve(JSON.parse(message.payload) as PipelineRun);
         return;
       }
       case 'need-plan': {
