@@ -6,12 +6,10 @@ import type {
   ExecutionPlan,
   IdSource,
   JsonObject,
-  PipelineResult,
   ScriptOutcome,
   ScriptRunner,
   ScriptRunRequest,
   ScriptUnit,
-  Trace,
 } from '../types';
 import { createGuardedFetch, type GuardedFetchOptions } from './helpers/fetch';
 import { matches } from './helpers/matches';
