@@ -3,6 +3,7 @@ import { hookDefinitions, lifecycleGroups } from '../shared/hooks';
 import { appInfo, type StudioHost } from './app-info';
 import { environmentHandlers } from './authoring/environments';
 import { toContractError } from './authoring/errors';
+import { eventHandlers } from './authoring/events';
 import { hookSchemaHandlers } from './authoring/hook-schema';
 import { pipelineHandlers } from './authoring/pipeline';
 import { scriptCheckHandlers } from './authoring/script-check';
@@ -69,6 +70,7 @@ export function createHandlers(options: CoreOptions): StudioCore {
     ...scriptCheckHandlers(services),
     ...scriptRunHandlers(services),
     ...environmentHandlers(services),
+    ...eventHandlers(services),
     ...secretHandlers(services),
   };
   return { handlers: withDeclaredErrors(handlers), close: () => services.close() };

@@ -161,6 +161,7 @@ describe('a secret value set through secrets.set', () => {
     await call('scripts.versions', { id: 'leaky' });
     await call('scripts.restore', { id: 'leaky', version: 1 });
     await call('scripts.check', { source: leaky });
+    await call('events.list', {});
     await call('environments.list', {});
     await call('environments.create', { name: 'qa' });
     await call('environments.update', { name: 'qa', runtimeUrl: 'https://qa.example.com' });

@@ -2,18 +2,35 @@ import type { ChannelOutput } from '@shared/contract';
 import { hookIds, type HookId } from '@shared/hooks/definitions';
 
 type RunResult = ChannelOutput<'scripts.run'>;
+export type RecordedEvent = ChannelOutput<'events.list'>[number];
+
+/** The recorded event a run used: its outcome is shown beside the draft's decision. */
+export interface RunRecorded {
+  id: string;
+  outcome?: unknown;
+}
 
 interface Props {
   hook: HookId;
   attached: string[];
   event: string;
   eventError: string | null;
+  /** The hooks whose recorded events are offered (the attached ones and the run hook). */
+  recordedHooks: HookId[];
+  /** null while loading. */
+  recordedEvents: RecordedEvent[] | null;
+  recordedError: string | null;
+  /** The recorded event in the event box, '' for the sample or hand-edited JSON. */
+  recordedId: string;
   result: RunResult | null;
+  /** The recorded event the shown result was run on. */
+  resultRecorded: RunRecorded | null;
   runError: string | null;
   running: boolean;
   onHook(hook: HookId): void;
   onEvent(text: string): void;
   onResetEvent(): void;
+  onPickRecorded(id: string): void;
   onRun(): void;
 }
 
@@ -24,6 +41,90 @@ const decisionText: Record<RunResult['decision']['kind'], string> = {
   recorded: 'Recorded',
   error: 'Error',
 };
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** `evt-1 · 2026-11-20 10:00 UTC · prod-eu`: what tells recorded events apart. */
+export function recordedLabel(event: RecordedEvent): string {
+  const parts = [event.id];
+  if (event.at) {
+    const time = new Date(event.at);
+    parts.push(Number.isNaN(time.getTime()) ? event.at : `${time.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
+  }
+  if (event.source) parts.push(event.source);
+  return parts.join(' · ') + (event.pinned ? ' (pinned)' : '');
+}
+
+/** "denied — disposable email (DISPOSABLE)", from a recorded outcome (engine/outcome.ts fields). */
+export function outcomeText(outcome: unknown): string {
+  if (outcome === undefined) return 'no outcome was recorded';
+  if (isObject(outcome)) {
+    if (isObject(outcome.error) && typeof outcome.error.code === 'string') return `error ${outcome.error.code}`;
+    if (typeof outcome.allow === 'boolean') {
+      if (outcome.allow) return 'allowed';
+      const reason = typeof outcome.reason === 'string' ? ` — ${outcome.reason}` : '';
+      const code = typeof outcome.code === 'string' ? ` (${outcome.code})` : '';
+      return `denied${reason}${code}`;
+    }
+    if ('data' in outcome) return `data ${short(outcome.data)}`;
+    if ('results' in outcome) return `results ${short(outcome.results)}`;
+  }
+  return short(outcome);
+}
+
+function short(value: unknown): string {
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length > 120 ? `${text.slice(0, 119)}…` : text;
+}
+
+/** Whether a blocking decision agrees with the recorded one; null when they cannot be compared. */
+export function agreesWithRecorded(decision: RunResult['decision'], outcome: unknown): boolean | null {
+  if (!isObject(outcome) || typeof outcome.allow !== 'boolean') return null;
+  if (decision.kind !== 'allow' && decision.kind !== 'deny') return null;
+  if (outcome.allow || decision.kind === 'allow') return outcome.allow === (decision.kind === 'allow');
+  if (typeof outcome.reason === 'string' && outcome.reason !== decision.reason) return false;
+  if (typeof outcome.code === 'string' && outcome.code !== decision.code) return false;
+  return true;
+}
+
+function RecordedPicker(props: Props) {
+  const hooks = props.recordedHooks;
+  if (props.recordedError) return <p className="error-message">{props.recordedError}</p>;
+  if (props.recordedEvents === null) return <p className="muted">Loading recorded events…</p>;
+  if (props.recordedEvents.length === 0)
+    return (
+      <p className="muted recorded-empty">
+        No recorded events for {hooks.join(' or ')} yet — import some with{' '}
+        <code>pipeline-studio events import &lt;file&gt;</code>
+      </p>
+    );
+  const options = (events: RecordedEvent[]) =>
+    events.map((event) => (
+      <option key={event.id} value={event.id}>
+        {recordedLabel(event)}
+      </option>
+    ));
+  const events = props.recordedEvents;
+  return (
+    <label className="recorded-label">
+      Recorded event
+      <select value={props.recordedId} onChange={(event) => props.onPickRecorded(event.target.value)}>
+        <option value="">None (the sample or the JSON below)</option>
+        {hooks.length > 1
+          ? hooks.map((hook) => {
+              const ofHook = events.filter((event) => event.hook === hook);
+              return ofHook.length === 0 ? null : (
+                <optgroup key={hook} label={hook}>
+                  {options(ofHook)}
+                </optgroup>
+              );
+            })
+          : options(events)}
+      </select>
+    </label>
+  );
+}
 
 /** Runs the draft on one event and shows the decision, the data, the logs and the error. */
 export function RunPanel(props: Props) {
@@ -52,6 +153,7 @@ export function RunPanel(props: Props) {
           {props.running ? 'Running…' : 'Run'}
         </button>
       </div>
+      <RecordedPicker {...props} />
       <label className="event-label">
         Event (JSON)
         <textarea
@@ -85,6 +187,7 @@ export function RunPanel(props: Props) {
               {result.decision.reason ? `: ${result.decision.reason}` : ''}
               {result.decision.code ? ` (${result.decision.code})` : ''}
             </p>
+            {props.resultRecorded && <RecordedOutcome recorded={props.resultRecorded} decision={result.decision} />}
             <p className="muted">
               {result.durationMs.toFixed(1)} ms · {result.instructions.toLocaleString()} instructions
             </p>
@@ -115,5 +218,24 @@ export function RunPanel(props: Props) {
         )}
       </section>
     </div>
+  );
+}
+
+function RecordedOutcome({ recorded, decision }: { recorded: RunRecorded; decision: RunResult['decision'] }) {
+  const agrees = agreesWithRecorded(decision, recorded.outcome);
+  return (
+    <p
+      className="recorded-outcome"
+      data-testid="run-recorded-outcome"
+      data-agrees={agrees === null ? undefined : String(agrees)}
+    >
+      Recorded: {outcomeText(recorded.outcome)}
+      {agrees !== null && (
+        <span className={agrees ? 'recorded-agrees' : 'recorded-differs'}>
+          {agrees ? ' · the draft agrees' : ' · the draft differs'}
+        </span>
+      )}
+      <span className="muted"> ({recorded.id})</span>
+    </p>
   );
 }

@@ -8,7 +8,7 @@ import { CodeEditor, type EditorMarker } from './CodeEditor';
 import { DiffView } from './DiffView';
 import type { HookSchema } from './lua-intellisense';
 import { ProblemList } from './ProblemList';
-import { RunPanel } from './RunPanel';
+import { RunPanel, type RecordedEvent, type RunRecorded } from './RunPanel';
 import { useDiagnostics } from './use-diagnostics';
 import { useScriptDocument } from './use-script-document';
 import { VersionHistory } from './VersionHistory';
@@ -31,11 +31,15 @@ export default function ScriptEditor({ id, hookHint }: { id: string; hookHint?: 
   const [schemas, setSchemas] = useState<Partial<Record<HookId, HookInfo>>>({});
   const [runHook, setRunHook] = useState<HookId | null>(null);
   const [eventText, setEventText] = useState<string | null>(null);
-  const [run, setRun] = useState<{ result: RunResult | null; error: string | null; running: boolean }>({
-    result: null,
-    error: null,
-    running: false,
-  });
+  const [recorded, setRecorded] = useState<Partial<Record<HookId, RecordedEvent[]>>>({});
+  const [recordedError, setRecordedError] = useState<string | null>(null);
+  const [recordedId, setRecordedId] = useState('');
+  const [run, setRun] = useState<{
+    result: RunResult | null;
+    recorded: RunRecorded | null;
+    error: string | null;
+    running: boolean;
+  }>({ result: null, recorded: null, error: null, running: false });
 
   const attached = useMemo(() => script?.hooks ?? [], [script]);
   const hook: HookId = runHook ?? attached[0] ?? ((hookHint as HookId | undefined) || 'signup.before');
@@ -50,6 +54,36 @@ export default function ScriptEditor({ id, hookHint }: { id: string; hookHint?: 
       setSchemas((current) => ({ ...current, ...loaded }));
     });
   }, [wanted, schemas]);
+
+  // The recorded events of the attached hooks and the run hook (events import), loaded once a hook.
+  useEffect(() => {
+    const missing = wanted.filter((h) => !recorded[h]);
+    if (missing.length === 0) return;
+    void Promise.all(missing.map((h) => studio.events.list({ hook: h }))).then((results) => {
+      const loaded: Partial<Record<HookId, RecordedEvent[]>> = {};
+      results.forEach((result, index) => {
+        const h = missing[index];
+        if (!h) return;
+        if (result.ok) loaded[h] = result.value;
+        else {
+          loaded[h] = []; // Not asked again in a loop; the message says what is wrong.
+          setRecordedError(`Recorded events could not be listed: ${result.error.message}`);
+        }
+      });
+      setRecorded((current) => ({ ...current, ...loaded }));
+    });
+  }, [wanted, recorded]);
+  const recordedEvents = useMemo(
+    () => (wanted.every((h) => recorded[h]) ? wanted.flatMap((h) => recorded[h] ?? []) : null),
+    [wanted, recorded],
+  );
+  const pickRecorded = (eventId: string) => {
+    setRecordedId(eventId);
+    const picked = recordedEvents?.find((e) => e.id === eventId);
+    if (!picked) return;
+    setRunHook(picked.hook);
+    setEventText(JSON.stringify(picked.event, null, 2));
+  };
 
   const editorSchemas = useMemo<HookSchema[]>(
     () =>
@@ -99,6 +133,10 @@ export default function ScriptEditor({ id, hookHint }: { id: string; hookHint?: 
     if (draft === null || eventError) return setTab('run');
     setTab('run');
     setRun((r) => ({ ...r, running: true }));
+    const picked = recordedEvents?.find((e) => e.id === recordedId);
+    const ranOn: RunRecorded | null = picked
+      ? { id: picked.id, ...(picked.outcome === undefined ? {} : { outcome: picked.outcome }) }
+      : null;
     const result = await studio.scripts.run({
       source: draft,
       hook,
@@ -106,8 +144,8 @@ export default function ScriptEditor({ id, hookHint }: { id: string; hookHint?: 
     });
     setRun(
       result.ok
-        ? { result: result.value, error: null, running: false }
-        : { result: null, error: result.error.message, running: false },
+        ? { result: result.value, recorded: ranOn, error: null, running: false }
+        : { result: null, recorded: null, error: result.error.message, running: false },
     );
   };
   const compare = async (from: number, to: number) => {
@@ -196,15 +234,28 @@ export default function ScriptEditor({ id, hookHint }: { id: string; hookHint?: 
                 attached={attached}
                 event={event}
                 eventError={eventError}
+                recordedHooks={wanted}
+                recordedEvents={recordedEvents}
+                recordedError={recordedError}
+                recordedId={recordedId}
                 result={run.result}
+                resultRecorded={run.recorded}
                 runError={run.error}
                 running={run.running}
                 onHook={(h) => {
                   setRunHook(h);
                   setEventText(null);
+                  setRecordedId('');
                 }}
-                onEvent={setEventText}
-                onResetEvent={() => setEventText(null)}
+                onEvent={(text) => {
+                  setEventText(text);
+                  setRecordedId(''); // An edited event is no longer the recorded one.
+                }}
+                onResetEvent={() => {
+                  setEventText(null);
+                  setRecordedId('');
+                }}
+                onPickRecorded={pickRecorded}
                 onRun={() => void runNow()}
               />
             ) : (
