@@ -7,13 +7,13 @@
 // Prints one JSON line on stdout; progress goes to stderr. The store is TypeScript and there is
 // no TS runner, so core/store/index.ts is bundled with esbuild first (dependencies external, the
 // output inside node_modules/.cache so that better-sqlite3 resolves).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { build } from 'esbuild';
+import { importTypeScript } from './lib/engine-internals.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const argTraces = process.argv.indexOf('--traces');
@@ -21,20 +21,7 @@ const writeTraces = argTraces > 0 ? Number(process.argv[argTraces + 1]) : 20_000
 const storedTraces = 100_000;
 const log = (message) => process.stderr.write(`${message}\n`);
 
-const cacheDir = path.join(root, 'node_modules', '.cache', 'pipeline-studio-bench');
-mkdirSync(cacheDir, { recursive: true });
-const bundled = path.join(cacheDir, `store-${process.pid}.mjs`);
-await build({
-  entryPoints: [path.join(root, 'core/store/index.ts')],
-  outfile: bundled,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  packages: 'external',
-  logLevel: 'warning',
-});
-const { Workspace } = await import(pathToFileURL(bundled).href);
+const { Workspace } = await importTypeScript({ file: path.join(root, 'core/store/index.ts'), name: 'store' });
 
 // ---- Traces shaped like the engine's: root, layer, 3 scripts (2 log lines each), 1 fetch.
 const hooks = ['signup.before', 'signup.enrich', 'signin.before', 'session.enrich', 'token.enrich', 'signout.after'];
@@ -203,7 +190,6 @@ const stored = workspace.traces.count();
 workspace.close();
 
 for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-rmSync(bundled, { force: true });
 
 process.stdout.write(
   `${JSON.stringify({

@@ -1,8 +1,7 @@
 // The engine's build (dist/node/engine.mjs) exports only the pool and the sandbox. Planning,
 // hashing, bundle validation and the replay runner live in TypeScript that the build does not
-// expose, and there is no TS runner, so they are bundled here with esbuild (as store.bench.mjs
-// does for the store): dependencies external, the output under node_modules/.cache so that
-// packages resolve, one file per process so that benches never race on it.
+// expose, and there is no TS runner, so they are bundled here with esbuild (importTypeScript,
+// which store.bench.mjs uses for the store too).
 import { mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,11 +22,23 @@ export { defaultLimits, maxTimeoutMs } from './shared/engine/limits.ts';
  *   replayEvents: Function, defaultLimits: Record<string, number>, maxTimeoutMs: number }>}
  */
 export async function loadEngineInternals() {
+  return importTypeScript({ source: entry, name: 'engine-internals' });
+}
+
+/**
+ * Bundles TypeScript (a file, or module text importing from the repository) with esbuild and
+ * imports it: dependencies stay external, the output goes under node_modules/.cache so that
+ * packages resolve, one file per process so that benches never race on it.
+ * @param {{ file?: string, source?: string, name: string }} what
+ */
+export async function importTypeScript({ file, source, name }) {
   const cacheDir = path.join(root, 'node_modules', '.cache', 'pipeline-studio-bench');
   mkdirSync(cacheDir, { recursive: true });
-  const outfile = path.join(cacheDir, `engine-internals-${process.pid}.mjs`);
+  const outfile = path.join(cacheDir, `${name}-${process.pid}.mjs`);
   await build({
-    stdin: { contents: entry, resolveDir: root, loader: 'ts', sourcefile: 'bench-engine-internals.ts' },
+    ...(source
+      ? { stdin: { contents: source, resolveDir: root, loader: 'ts', sourcefile: `${name}.ts` } }
+      : { entryPoints: [file] }),
     outfile,
     bundle: true,
     platform: 'node',
