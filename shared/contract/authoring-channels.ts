@@ -82,18 +82,6 @@ const secretEntry = z.object({
   usedBy: z.array(z.string()),
 });
 
-const recordedEvent = z.object({
-  id: z.string(),
-  hook: hookIdSchema,
-  at: z.string().optional(),
-  source: z.string().optional(),
-  pinned: z.boolean(),
-  /** The payload exactly as recorded (what scripts.run takes as `event`). */
-  event: z.record(z.string(), json),
-  /** What the runtime decided or returned when it captured the event (engine/outcome.ts). */
-  outcome: json.optional(),
-});
-
 export const authoringChannels = {
   'workspace.info': {
     description: 'Where the workspace lives and which keychain holds its secrets.',
@@ -205,12 +193,6 @@ export const authoringChannels = {
       .strict(),
     output: runResult,
     errors: ['INVALID_EVENT'],
-  },
-  'events.list': {
-    description: "Recorded events of the workspace's event library (events import), in import order.",
-    input: z.object({ hook: hookIdSchema.optional(), limit: z.number().int().min(1).max(500).default(100) }).strict(),
-    output: z.array(recordedEvent),
-    errors: ['STORE_UNAVAILABLE'],
   },
   'environments.list': {
     description: 'The runtimes this workspace publishes to (staging and production by default).',

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hookIdSchema, hookModes, lifecycleGroups } from '../hooks/definitions';
 
 import { authoringChannels } from './authoring-channels';
+import { replayChannels } from './replay-channels';
 import type { ChannelSpec } from './channel-spec';
 
 export type { ChannelSpec } from './channel-spec';
@@ -43,6 +44,7 @@ export const contract = {
     errors: [],
   },
   ...authoringChannels,
+  ...replayChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

@@ -3,7 +3,10 @@ import type { ChannelOutput } from '@shared/contract';
 import { studio } from '../client/studio-client';
 import { PipelineView } from '../features/pipeline/PipelineView';
 import { ScriptsView } from '../features/scripts/ScriptsView';
+import { EventsView } from '../features/events/EventsView';
+import { RunsView } from '../features/runs/RunsView';
 import { SecretsView } from '../features/secrets/SecretsView';
+import { TracesView } from '../features/traces/TracesView';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { SideNav } from './SideNav';
 import {
@@ -38,7 +41,9 @@ export function App() {
   const [pipeline, setPipeline] = useState<PipelineState | null>(null);
   const [scripts, setScripts] = useState<ScriptSummary[]>([]);
   const [loadError, setLoadError] = useState<string | null>(null);
-  const [openScriptId, setOpenScriptId] = useState<{ id: string; hook?: string } | null>(null);
+  const [openScriptId, setOpenScriptId] = useState<{ id: string; hook?: string; line?: number } | null>(null);
+  const [openTraceId, setOpenTraceId] = useState<string | null>(null);
+  const [openRunId, setOpenRunId] = useState<number | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
 
   const applyData = useCallback(([nextPipeline, nextScripts]: WorkspaceData) => {
@@ -70,7 +75,7 @@ export function App() {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      const digit = /^Digit([1-3])$/.exec(event.code);
+      const digit = /^Digit([1-6])$/.exec(event.code);
       if (event.altKey && !event.ctrlKey && !event.metaKey && digit?.[1]) {
         const target = views[Number(digit[1]) - 1];
         if (target) {
@@ -95,9 +100,17 @@ export function App() {
             loadError,
             setPipeline,
             reload,
-            openScript: (id, hook) => {
-              setOpenScriptId(hook ? { id, hook } : { id });
+            openScript: (id, hook, line) => {
+              setOpenScriptId({ id, ...(hook ? { hook } : {}), ...(line ? { line } : {}) });
               setView('scripts');
+            },
+            openTrace: (traceId) => {
+              setOpenTraceId(traceId);
+              setView('traces');
+            },
+            openRun: (runId) => {
+              setOpenRunId(runId);
+              setView('runs');
             },
           }
         : null,
@@ -138,6 +151,9 @@ export function App() {
               {view === 'scripts' && (
                 <ScriptsView selected={openScriptId} onSelect={(id) => setOpenScriptId(id === null ? null : { id })} />
               )}
+              {view === 'events' && <EventsView />}
+              {view === 'runs' && <RunsView selectedRunId={openRunId} onSelectRun={setOpenRunId} />}
+              {view === 'traces' && <TracesView selectedTraceId={openTraceId} onSelectTrace={setOpenTraceId} />}
               {view === 'secrets' && <SecretsView />}
             </StudioDataContext>
           )}

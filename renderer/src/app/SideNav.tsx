@@ -5,9 +5,7 @@ interface Props {
   onSelect(view: ViewId): void;
 }
 
-const icons: Record<ViewId, string> = { pipeline: '⋮⋮', scripts: '{ }', secrets: '••' };
-
-/** The studio's sections; Alt+1…3 from anywhere, arrows within the list. */
+/** The studio's sections; Alt+1…6 from anywhere, arrows within the list. */
 export function SideNav({ current, onSelect }: Props) {
   const onKeyDown = (event: React.KeyboardEvent<HTMLUListElement>) => {
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
@@ -32,7 +30,7 @@ export function SideNav({ current, onSelect }: Props) {
               onClick={() => onSelect(view.id)}
             >
               <span aria-hidden="true" className="side-nav-icon">
-                {icons[view.id]}
+                {view.icon}
               </span>
               {view.label}
             </button>

@@ -15,7 +15,12 @@ export interface StudioData {
   loadError: string | null;
   setPipeline(next: PipelineState): void;
   reload(): Promise<void>;
-  openScript(id: string, hook?: string): void;
+  /** Opens a script in the editor; `line` (1-based) is revealed and marked, e.g. an error's line. */
+  openScript(id: string, hook?: string, line?: number): void;
+  /** Opens a trace in the trace view. */
+  openTrace(traceId: string): void;
+  /** Opens a replay run's results in the runs view. */
+  openRun(runId: number): void;
 }
 
 export const StudioDataContext = createContext<StudioData | null>(null);

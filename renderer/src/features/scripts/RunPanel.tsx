@@ -2,7 +2,7 @@ import type { ChannelOutput } from '@shared/contract';
 import { hookIds, type HookId } from '@shared/hooks/definitions';
 
 type RunResult = ChannelOutput<'scripts.run'>;
-export type RecordedEvent = ChannelOutput<'events.list'>[number];
+export type RecordedEvent = ChannelOutput<'events.list'>['events'][number];
 
 /** The recorded event a run used: its outcome is shown beside the draft's decision. */
 export interface RunRecorded {

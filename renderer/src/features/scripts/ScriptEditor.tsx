@@ -64,7 +64,7 @@ export default function ScriptEditor({ id, hookHint }: { id: string; hookHint?: 
       results.forEach((result, index) => {
         const h = missing[index];
         if (!h) return;
-        if (result.ok) loaded[h] = result.value;
+        if (result.ok) loaded[h] = result.value.events;
         else {
           loaded[h] = []; // Not asked again in a loop; the message says what is wrong.
           setRecordedError(`Recorded events could not be listed: ${result.error.message}`);
