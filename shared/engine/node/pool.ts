@@ -53,6 +53,12 @@ export interface EnginePoolOptions {
   watchdogGraceMs?: number;
   /** A worker whose event loop makes no progress this long outside Lua is replaced; default 5 s. */
   stallMs?: number;
+  /**
+   * How long a new worker may take to load the engine (compile wasm) before it counts as failed to
+   * start; default 30 s. Longer than stallMs: on a saturated 2-core machine a start took over 5 s,
+   * and a start is slow work, not a stuck loop.
+   */
+  startMs?: number;
   /** The bundled worker (dist/node/engine-worker.mjs); found next to this file or under dist/ by default. */
   workerUrl?: URL;
 }
@@ -126,6 +132,7 @@ class WorkerEnginePool implements EnginePool {
   private readonly maxConcurrent: number;
   private readonly graceMs: number;
   private readonly stallMs: number;
+  private readonly startMs: number;
   private running = 0;
   private nextJobId = 1;
   private nextPlanId = 1;
@@ -141,6 +148,7 @@ class WorkerEnginePool implements EnginePool {
     this.maxConcurrent = Math.max(1, options.maxConcurrent ?? maxConcurrentRuns);
     this.graceMs = options.watchdogGraceMs ?? 100;
     this.stallMs = options.stallMs ?? 5000;
+    this.startMs = options.startMs ?? 30_000;
     const count = Math.max(1, options.workers ?? availableParallelism());
     for (let i = 0; i < count; i++) this.workers.push(this.spawn(i));
   }
@@ -332,7 +340,9 @@ class WorkerEnginePool implements EnginePool {
       }
       const executing = reading.executing;
       if (executing && now > executing.deadline + this.graceMs) this.replace(handle, executing);
-      else if (!executing && now - handle.progressAt > this.stallMs) this.replace(handle, undefined);
+      else if (!executing && now - handle.progressAt > (handle.ready ? this.stallMs : this.startMs)) {
+        this.replace(handle, undefined);
+      }
     }
     if (!busy && this.watchdog) {
       clearInterval(this.watchdog);
@@ -360,8 +370,10 @@ class WorkerEnginePool implements EnginePool {
     this.workers[handle.index] = this.spawn(handle.index);
     for (const job of jobs) {
       if (stuck && job.id === stuck.jobId) this.stopStuck(job, stuck);
-      else if (!job.retried) {
-        job.retried = true;
+      else if (!job.retried || !handle.ready) {
+        // A job on a worker that never got ready never ran: it waits for the next worker without
+        // using up its one retry, and fails with "fail to start" once starting gives up.
+        if (handle.ready) job.retried = true;
         this.dispatch(job);
       } else {
         this.release();
