@@ -3,7 +3,6 @@ import { hookDefinitions, lifecycleGroups } from '../shared/hooks';
 import { appInfo, type StudioHost } from './app-info';
 import { environmentHandlers } from './authoring/environments';
 import { toContractError } from './authoring/errors';
-import { eventHandlers } from './authoring/events';
 import { hookSchemaHandlers } from './authoring/hook-schema';
 import { pipelineHandlers } from './authoring/pipeline';
 import { scriptCheckHandlers } from './authoring/script-check';
@@ -12,6 +11,10 @@ import { scriptHandlers } from './authoring/scripts';
 import { secretHandlers } from './authoring/secrets';
 import { StudioServices, type StudioServicesOptions } from './authoring/services';
 import { workspaceInfoHandlers } from './authoring/workspace-info';
+import { eventLibraryHandlers } from './replay/event-library';
+import { replayHandlers } from './replay/replay-handlers';
+import { runHandlers } from './replay/runs';
+import { traceHandlers } from './replay/traces';
 import type { Handler, Handlers } from './router';
 
 export interface CoreOptions extends StudioServicesOptions {
@@ -70,8 +73,11 @@ export function createHandlers(options: CoreOptions): StudioCore {
     ...scriptCheckHandlers(services),
     ...scriptRunHandlers(services),
     ...environmentHandlers(services),
-    ...eventHandlers(services),
     ...secretHandlers(services),
+    ...eventLibraryHandlers(services),
+    ...replayHandlers(services),
+    ...runHandlers(services),
+    ...traceHandlers(services),
   };
   return { handlers: withDeclaredErrors(handlers), close: () => services.close() };
 }

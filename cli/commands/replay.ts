@@ -6,14 +6,14 @@ import {
   type RecordedEvent,
   type ReplayLine,
   type SecretProvider,
-  type TraceSink,
+  type Trace,
 } from '../../shared/engine';
 import { createEnginePool } from '../../shared/engine/node';
 import { bundleHash, readBundleFolder, scriptHash } from '../../shared/engine/node/bundle-files';
 import type { HookId } from '../../shared/hooks';
 import { replayEvents } from '../../core/replay/replay-runner';
 import { SecretStore } from '../../core/secrets';
-import { Workspace, resolveDataDir } from '../../core/store';
+import { Workspace, resolveDataDir, type TraceLinks } from '../../core/store';
 import { keyValues, parseCommandArgs, positiveInteger, readTextFile, requireHook } from '../args';
 import { createProgress } from '../progress';
 import { staticSecrets } from '../static-secrets';
@@ -47,7 +47,9 @@ interface ReplaySource {
   events: RecordedEvent[];
   badLines: number;
   secrets: SecretProvider;
-  traces?: TraceSink & { close(): void };
+  /** Where traces go; a workspace replay stores them tagged with their event and run. */
+  traces?: { write(trace: Trace, links?: TraceLinks): void; close(): void };
+  runId?: number;
   save?: (lines: ReplayLine[], elapsedMs: number) => void;
   close(): void;
 }
@@ -100,6 +102,7 @@ function fromWorkspace(dataDir: string | undefined, environment: string, hook: H
       badLines: 0,
       secrets: SecretStore.forWorkspace(workspace).provider(environment),
       traces: workspace.traceSink(),
+      runId: run.id,
       save: (lines, elapsedMs) => {
         workspace.replays.addResults(run.id, 0, lines);
         workspace.replays.finish(run.id, 'done', summarizeReplay(lines, elapsedMs));
@@ -172,7 +175,8 @@ export const replayCommand: Command = {
         ...(hook ? { hook } : {}),
         concurrency,
         onLine: (line, trace) => {
-          if (trace) source.traces?.write(trace);
+          if (trace)
+            source.traces?.write(trace, { eventId: line.id, ...(source.runId ? { runId: source.runId } : {}) });
           if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
           else if (line.mismatch || !line.ok) process.stdout.write(humanLine(line));
         },

@@ -209,8 +209,12 @@ describe('a secret value stays out of every output and file', () => {
     const replay = run('replay', ['replay', '--workspace', '--json']);
     // The scripts did read the value: the enrichment counted its characters.
     expect(replay.stdout).toContain(`"n":${value.length}`);
-    const listed = json<{ traceId: string }[]>(run('traces --json', ['traces', 'list', '--json']));
+    const listed = json<{ traceId: string; eventId?: string; runId?: number }[]>(
+      run('traces --json', ['traces', 'list', '--json']),
+    );
     expect(listed).toHaveLength(4);
+    // A workspace replay tags its traces with the event and the run.
+    expect(listed.every((trace) => trace.runId === 1 && typeof trace.eventId === 'string')).toBe(true);
     run('traces', ['traces', 'list']);
     const otlp = path.join(sandbox.base, `leak-${Date.now()}.json`);
     expect(run('traces export', ['traces', 'export', otlp, '--format', 'otlp']).code).toBe(0);

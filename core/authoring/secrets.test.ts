@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { channelNames, type ChannelName } from '../../shared/contract';
 import { samplePayloads } from '../../shared/hooks';
 import { Keychain, SecretStore } from '../secrets';
@@ -167,6 +167,37 @@ describe('a secret value set through secrets.set', () => {
     await call('environments.update', { name: 'qa', runtimeUrl: 'https://qa.example.com' });
     await call('environments.setToken', { name: 'qa', token: 'rt-token' });
     await call('secrets.list', { environment: 'staging' });
+    // The replay screens: a replay of the leaky script (again the latest) reads the value in the background.
+    await call('scripts.save', { id: 'leaky', source: leaky });
+    const payload = samplePayloads['signup.before'];
+    await call('events.import', { text: JSON.stringify({ id: 'evt-1', hook: 'signup.before', event: payload }) });
+    await call('events.save', { record: { id: 'evt-2', hook: 'signup.before', event: payload }, create: true });
+    await call('events.facets', {});
+    await call('events.get', { id: 'evt-1' });
+    await call('events.setPinned', { ids: ['evt-1', 'evt-2'], pinned: true });
+    await call('events.setTags', { id: 'evt-1', tags: ['leak'] });
+    const { run: replayRun } = await call('replay.start', { selection: { kind: 'pinned' } });
+    const runId = replayRun.id;
+    await vi.waitFor(
+      async () => {
+        if ((await call('replay.progress', { runId })).status === 'running') throw new Error('still running');
+      },
+      { timeout: 30_000, interval: 20 },
+    );
+    expect(await call('replay.cancel', { runId })).toEqual({ cancelled: false });
+    await call('runs.list', {});
+    expect((await call('runs.results', { runId })).total).toBe(2);
+    await call('runs.compare', { before: runId, after: runId, only: 'all' });
+    await call('runs.export', { runId, format: 'json' });
+    await call('runs.export', { runId, format: 'csv' });
+    const traces = await call('traces.list', { runId });
+    expect(traces.total).toBe(2);
+    const { spans } = await call('traces.get', { traceId: traces.traces[0]!.traceId });
+    // The script read the value and failed with it (onError allow): masked in its span.
+    expect(spans.find((span) => span.kind === 'script')?.status.message).toContain('failed with [secret]');
+    await call('traces.export', { traceIds: traces.traces.map((trace) => trace.traceId) });
+    await call('runs.delete', { runId });
+    await call('events.delete', { ids: ['evt-2'] });
     await call('secrets.delete', { environment: 'staging', name: 'API_KEY' });
     expect([...called].sort()).toEqual([...channelNames].sort());
 

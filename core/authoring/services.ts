@@ -1,6 +1,8 @@
+import { availableParallelism } from 'node:os';
 import { ContractError } from '../../shared/contract';
 import { createEnginePool, type EnginePool } from '../../shared/engine/node';
 import { Keychain, keychainLabel, RuntimeTokenStore, SecretStore } from '../secrets';
+import { ReplayJobs, staleRunMessage } from '../replay/replay-jobs';
 import { resolveDataDir, Workspace } from '../store';
 import { EnvironmentSecrets } from './environment-secrets';
 
@@ -29,7 +31,14 @@ export class StudioServices {
   private secretStore: SecretStore | null = null;
   private tokenStore: RuntimeTokenStore | null = null;
   private pool: EnginePool | null = null;
+  private replayPool: EnginePool | null = null;
   private closed = false;
+  /** The background replays (replay.*); close() cancels the running one first. */
+  readonly replayJobs = new ReplayJobs({
+    workspace: () => this.workspace(),
+    engine: () => this.replayEngine(),
+    secrets: this.environmentSecrets,
+  });
 
   constructor(private readonly options: StudioServicesOptions = {}) {
     this.keychain = options.keychain ?? new Keychain();
@@ -42,7 +51,19 @@ export class StudioServices {
 
   workspace(): Workspace {
     this.checkOpen();
-    this.opened ??= Workspace.open({ dir: this.dataDir, ...(this.options.now ? { now: this.options.now } : {}) });
+    if (!this.opened) {
+      const workspace = Workspace.open({ dir: this.dataDir, ...(this.options.now ? { now: this.options.now } : {}) });
+      try {
+        // No replay of this process has started yet, so a run still `running` was left by a studio
+        // that stopped mid-replay: it would otherwise spin in the UI forever. (A CLI replay running
+        // at this very moment is marked too; its own end overwrites the mark.)
+        workspace.replays.failRunning(staleRunMessage);
+      } catch (error) {
+        workspace.close();
+        throw error;
+      }
+      this.opened = workspace;
+    }
     return this.opened;
   }
 
@@ -68,14 +89,34 @@ export class StudioServices {
     return this.pool;
   }
 
-  /** Stops the pool's workers and closes the workspace; the hosts call it on shutdown. */
+  /**
+   * The replays' pool: a worker per core, made on the first replay and kept. Separate from the
+   * editor's, so that a long replay never queues the editor's runs behind thousands of events.
+   */
+  replayEngine(): EnginePool {
+    this.checkOpen();
+    const { engineWorkerUrl } = this.options;
+    this.replayPool ??= createEnginePool({
+      workers: availableParallelism(),
+      secrets: this.environmentSecrets.provider,
+      ...(engineWorkerUrl ? { workerUrl: engineWorkerUrl } : {}),
+    });
+    return this.replayPool;
+  }
+
+  /**
+   * Cancels a running replay (its run is marked cancelled while the workspace is still open), then
+   * stops the pools' workers and closes the workspace; the hosts call it on shutdown.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    const pool = this.pool;
+    const pools = [this.pool, this.replayPool];
     this.pool = null;
+    this.replayPool = null;
     try {
-      await pool?.close();
+      await this.replayJobs.shutdown();
+      await Promise.all(pools.map((pool) => pool?.close()));
     } finally {
       this.opened?.close();
       this.opened = null;

@@ -42,12 +42,27 @@ export {
 export type { HookLayerMap, PipelineQueries } from './queries/pipeline';
 export type { Environment, EnvironmentQueries } from './queries/environments';
 export type { SecretNameQueries } from './queries/secret-names';
-export type { EventFilter, EventImport, RecordedEventQueries, StoredEvent } from './queries/recorded-events';
-export type { ReplayResult, ReplayRun, ReplayRunQueries, ReplayRunStatus } from './queries/replay-runs';
+export type {
+  EventFacets,
+  EventFilter,
+  EventImport,
+  RecordedEventQueries,
+  StoredEvent,
+} from './queries/recorded-events';
+export type {
+  ReplayResult,
+  ReplayRun,
+  ReplayRunQueries,
+  ReplayRunStatus,
+  ResultCounts,
+  ResultSelection,
+} from './queries/replay-runs';
 export {
   searchableText,
   traceStatus,
+  type LinkedTrace,
   type TraceFilter,
+  type TraceLinks,
   type TraceQueries,
   type TraceStatus,
   type TraceSummary,

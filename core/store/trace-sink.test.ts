@@ -69,4 +69,19 @@ describe('TraceBatcher', () => {
       warn.mockRestore();
     }
   });
+
+  it('writes the links beside each trace without changing the trace, and tells its owner when closed', () => {
+    const store = recorder();
+    const closed: string[] = [];
+    const sink = new TraceBatcher(store, { onClose: () => closed.push('closed') });
+    const trace = makeTrace();
+    sink.write(trace, { eventId: 'evt-1', runId: 7 });
+    sink.write(makeTrace());
+    sink.close();
+    sink.close();
+    expect(store.batches[0]![0]).toEqual({ ...trace, eventId: 'evt-1', runId: 7 });
+    expect(store.batches[0]![1]).not.toHaveProperty('eventId');
+    expect(trace).not.toHaveProperty('eventId');
+    expect(closed).toEqual(['closed']);
+  });
 });

@@ -1,5 +1,5 @@
 import type { Trace, TraceSink } from '../../shared/engine';
-import type { TraceQueries } from './queries/traces';
+import type { LinkedTrace, TraceLinks, TraceQueries } from './queries/traces';
 
 // Collects finished traces and writes them in batches (one transaction each): a replay produces
 // traces one by one, and a commit per trace would spend most of its time in fsync. A batch is
@@ -16,6 +16,8 @@ export interface TraceBatcherOptions {
   maxDelayMs?: number;
   /** Failures of timer-driven writes (flush() and close() throw instead). */
   onError?: (error: unknown) => void;
+  /** Called once by close(), after the last write (the workspace forgets a closed sink). */
+  onClose?: () => void;
 }
 
 function reportDroppedBatch(error: unknown): void {
@@ -23,7 +25,8 @@ function reportDroppedBatch(error: unknown): void {
 }
 
 export class TraceBatcher implements TraceSink {
-  private buffer: Trace[] = [];
+  private buffer: LinkedTrace[] = [];
+  private closed = false;
   private bufferedSpans = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private readonly maxSpans: number;
@@ -42,8 +45,9 @@ export class TraceBatcher implements TraceSink {
     return this.bufferedSpans;
   }
 
-  write(trace: Trace): void {
-    this.buffer.push(trace);
+  /** `links`: the library event and replay run the trace belongs to, stored beside it. */
+  write(trace: Trace, links?: TraceLinks): void {
+    this.buffer.push(links ? { ...trace, ...links } : trace);
     this.bufferedSpans += trace.spans.length;
     if (this.bufferedSpans >= this.maxSpans) {
       this.flush();
@@ -76,6 +80,13 @@ export class TraceBatcher implements TraceSink {
   }
 
   close(): void {
-    this.flush();
+    try {
+      this.flush();
+    } finally {
+      if (!this.closed) {
+        this.closed = true;
+        this.options.onClose?.();
+      }
+    }
   }
 }

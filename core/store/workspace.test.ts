@@ -84,6 +84,18 @@ describe('Workspace', () => {
     workspace.close();
     expect(open({ dir }).traces.count()).toBe(1);
   });
+
+  it('forgets a trace sink once it is closed', async () => {
+    const dir = tempDir();
+    const workspace = open({ dir });
+    const { makeTrace } = await import('./testing/trace-fixtures');
+    const sink = workspace.traceSink({ maxSpans: 10_000, maxDelayMs: 60_000 });
+    sink.write(makeTrace(), { eventId: 'evt-1', runId: 1 });
+    sink.close();
+    expect(workspace.traces.count({ eventId: 'evt-1', runId: 1 })).toBe(1);
+    expect((workspace as unknown as { sinks: Set<unknown> }).sinks.size).toBe(0);
+    workspace.close();
+  });
 });
 
 describe('two processes on one workspace', () => {

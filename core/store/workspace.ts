@@ -119,7 +119,13 @@ export class Workspace {
 
   /** A batching TraceSink for the engine; close() of the workspace flushes it. */
   traceSink(options: TraceBatcherOptions = {}): TraceBatcher {
-    const sink = new TraceBatcher(this.traces, options);
+    const sink: TraceBatcher = new TraceBatcher(this.traces, {
+      ...options,
+      onClose: () => {
+        this.sinks.delete(sink);
+        options.onClose?.();
+      },
+    });
     this.sinks.add(sink);
     return sink;
   }
@@ -136,7 +142,7 @@ export class Workspace {
   close(): void {
     if (this.closed) return;
     try {
-      for (const sink of this.sinks) sink.close();
+      for (const sink of [...this.sinks]) sink.close();
       this.guard(() => this.db.pragma('optimize'));
     } finally {
       this.closed = true;

@@ -59,7 +59,12 @@ export const replayLineSchema = z.object({
   data: z.record(z.string(), json).optional(),
   results: z.record(z.string(), json).optional(),
   error: z
-    .object({ code: z.string(), message: z.string(), line: z.number().int().optional(), scriptId: z.string().optional() })
+    .object({
+      code: z.string(),
+      message: z.string(),
+      line: z.number().int().optional(),
+      scriptId: z.string().optional(),
+    })
     .optional(),
   durationMs: z.number(),
   traceId: z.string(),
@@ -87,6 +92,8 @@ export const replayRunSchema = z.object({
   startedAt: z.string(),
   finishedAt: z.string().optional(),
   summary: replaySummary.optional(),
+  /** Why a failed run failed (as replay.progress says it). */
+  message: z.string().optional(),
 });
 
 export const replayProgressSchema = z.object({
@@ -372,7 +379,14 @@ export const replayChannels = {
   },
   'traces.export': {
     description: 'Traces as OTLP JSON (loadable in Jaeger and other OpenTelemetry tools).',
-    input: z.object({ traceIds: z.array(z.string().regex(/^[0-9a-f]{32}$/)).min(1).max(1000) }).strict(),
+    input: z
+      .object({
+        traceIds: z
+          .array(z.string().regex(/^[0-9a-f]{32}$/))
+          .min(1)
+          .max(1000),
+      })
+      .strict(),
     output: exportedFile,
     errors: ['NOT_FOUND', 'STORE_UNAVAILABLE'],
   },

@@ -6,6 +6,7 @@ import { migration005 } from './005-recorded-events';
 import { migration006 } from './006-replay-runs';
 import { migration007 } from './007-traces';
 import { migration008 } from './008-publish-history';
+import { migration009 } from './009-replay-links';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -21,6 +22,7 @@ export const migrations: readonly Migration[] = [
   migration006,
   migration007,
   migration008,
+  migration009,
 ];
 
 export const latestSchemaVersion = migrations.length;

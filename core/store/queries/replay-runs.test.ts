@@ -70,4 +70,60 @@ describe('replay runs', () => {
       expect.objectContaining({ code: 'NOT_FOUND' }),
     );
   });
+
+  it("pages and counts results by selection, and counts a run's outcomes", () => {
+    workspace = openTestWorkspace(tempDir());
+    const run = workspace.replays.start({ bundleHash: 'h', total: 5 });
+    const mismatch = { summary: 'allow: recorded true, replayed false', differences: [] };
+    workspace.replays.addResults(run.id, 0, [
+      line('e0'),
+      line('e1', { allow: false, mismatch }),
+      line('e2', { ok: false, allow: false, error: { code: 'TIMEOUT', message: 'slow' } }),
+      line('e3', { allow: undefined, hook: 'token.enrich', data: {} }),
+      line('e4', { allow: false }),
+    ]);
+    expect(workspace.replays.results(run.id, { offset: 1, limit: 2 }).map((r) => r.position)).toEqual([1, 2]);
+    expect(workspace.replays.results(run.id, { onlyFailures: true, offset: 0, limit: 10 })).toHaveLength(1);
+    expect(workspace.replays.resultCount(run.id)).toBe(5);
+    expect(workspace.replays.resultCount(run.id, 'mismatches')).toBe(1);
+    expect(workspace.replays.resultCount(run.id, 'errors')).toBe(1);
+    expect(workspace.replays.counts(run.id)).toEqual({ events: 5, allowed: 1, denied: 3, errors: 1, mismatches: 1 });
+    expect(workspace.replays.counts(999)).toEqual({ events: 0, allowed: 0, denied: 0, errors: 0, mismatches: 0 });
+  });
+
+  it('marks runs left running as failed, with a message and what they stored, and keeps messages', () => {
+    workspace = openTestWorkspace(tempDir());
+    const done = workspace.replays.start({ bundleHash: 'h', total: 1 });
+    workspace.replays.finish(done.id, 'done', {
+      events: 1,
+      allowed: 1,
+      denied: 0,
+      errors: 0,
+      mismatches: 0,
+      eventsPerSecond: 5,
+    });
+    const stale = workspace.replays.start({ bundleHash: 'h', total: 3 });
+    workspace.replays.addResults(stale.id, 0, [line('e0', { allow: false })]);
+    expect(workspace.replays.failRunning('the studio stopped')).toEqual([stale.id]);
+    expect(workspace.replays.get(stale.id)).toMatchObject({
+      status: 'failed',
+      message: 'the studio stopped',
+      summary: { events: 1, allowed: 0, denied: 1, errors: 0, mismatches: 0, eventsPerSecond: 0 },
+    });
+    expect(workspace.replays.get(stale.id)?.finishedAt).toBeDefined();
+    expect(workspace.replays.get(done.id)).toMatchObject({ status: 'done' });
+    expect(workspace.replays.get(done.id)).not.toHaveProperty('message');
+    expect(workspace.replays.failRunning('again')).toEqual([]);
+    // A later finish (the CLI's own end) replaces the mark.
+    const finished = workspace.replays.finish(stale.id, 'done', {
+      events: 3,
+      allowed: 3,
+      denied: 0,
+      errors: 0,
+      mismatches: 0,
+      eventsPerSecond: 1,
+    });
+    expect(finished.status).toBe('done');
+    expect(finished).not.toHaveProperty('message');
+  });
 });

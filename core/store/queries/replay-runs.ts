@@ -5,7 +5,9 @@ import { isoTime, parseStoredJson, writeTransaction, type QueryContext } from '.
 
 // Replay runs and their per-event results. Results arrive while the run goes on (the replay
 // reports lines in input order), so they are appended in batches; the run's summary is written
-// when it ends. A run left 'running' by a crash stays visible as such rather than being guessed.
+// when it ends. A run left 'running' by a crash stays visible as such rather than being guessed,
+// until its owner says otherwise: the studio marks them failed when it opens the workspace
+// (failRunning), since none of its replays can outlive the process that ran them.
 
 export type ReplayRunStatus = 'running' | 'done' | 'cancelled' | 'failed';
 
@@ -19,6 +21,20 @@ export interface ReplayRun {
   startedAt: string;
   finishedAt?: string;
   summary?: ReplaySummary;
+  /** Why a failed run failed. */
+  message?: string;
+}
+
+/** Which results: every one, those whose outcome differs from the recording, or those that failed. */
+export type ResultSelection = 'all' | 'mismatches' | 'errors';
+
+/** Counts over a run's stored results (what a summary says, without the rate). */
+export interface ResultCounts {
+  events: number;
+  allowed: number;
+  denied: number;
+  errors: number;
+  mismatches: number;
 }
 
 export interface ReplayResult {
@@ -38,7 +54,14 @@ interface RunRow {
   label: string | null;
   total: number;
   summary: string | null;
+  message: string | null;
 }
+
+const selections: Record<ResultSelection, string> = {
+  all: '',
+  mismatches: 'AND mismatch = 1',
+  errors: 'AND ok = 0',
+};
 
 export function createReplayRunQueries({ db, now }: QueryContext) {
   const selectRun = db.prepare<[number], RunRow>('SELECT * FROM replay_runs WHERE id = ?');
@@ -46,6 +69,14 @@ export function createReplayRunQueries({ db, now }: QueryContext) {
     `INSERT INTO replay_results (run_id, position, event_id, hook, ok, allow, mismatch, trace_id, duration_ms, line)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
+
+  const selectCounts = db.prepare<[number], ResultCounts>(
+    `SELECT count(*) AS events, coalesce(sum(allow = 1), 0) AS allowed, coalesce(sum(allow = 0), 0) AS denied,
+            coalesce(sum(ok = 0), 0) AS errors, coalesce(sum(mismatch), 0) AS mismatches
+     FROM replay_results WHERE run_id = ?`,
+  );
+  const countResults = (runId: number): ResultCounts =>
+    selectCounts.get(runId) ?? { events: 0, allowed: 0, denied: 0, errors: 0, mismatches: 0 };
 
   const mustGet = (id: number): ReplayRun => {
     const row = selectRun.get(id);
@@ -85,16 +116,42 @@ export function createReplayRunQueries({ db, now }: QueryContext) {
       });
     },
 
-    finish(runId: number, status: Exclude<ReplayRunStatus, 'running'>, summary: ReplaySummary): ReplayRun {
+    finish(
+      runId: number,
+      status: Exclude<ReplayRunStatus, 'running'>,
+      summary: ReplaySummary,
+      message?: string,
+    ): ReplayRun {
       return writeTransaction(db, () => {
         mustGet(runId);
-        db.prepare('UPDATE replay_runs SET status = ?, finished_at = ?, summary = ? WHERE id = ?').run(
+        db.prepare('UPDATE replay_runs SET status = ?, finished_at = ?, summary = ?, message = ? WHERE id = ?').run(
           status,
           now(),
           JSON.stringify(summary),
+          message ?? null,
           runId,
         );
         return mustGet(runId);
+      });
+    },
+
+    /**
+     * Marks every run still 'running' as failed with `message`, its summary counted from the results
+     * it stored; returns their ids. For a process that knows no replay of its own is running.
+     */
+    failRunning(message: string): number[] {
+      return writeTransaction(db, () => {
+        const ids = db
+          .prepare<[], { id: number }>("SELECT id FROM replay_runs WHERE status = 'running'")
+          .all()
+          .map((row) => row.id);
+        const update = db.prepare(
+          "UPDATE replay_runs SET status = 'failed', finished_at = ?, summary = ?, message = ? WHERE id = ?",
+        );
+        for (const id of ids) {
+          update.run(now(), JSON.stringify({ ...countResults(id), eventsPerSecond: 0 }), message, id);
+        }
+        return ids;
       });
     },
 
@@ -108,20 +165,40 @@ export function createReplayRunQueries({ db, now }: QueryContext) {
       return db.prepare<[number], RunRow>('SELECT * FROM replay_runs ORDER BY id DESC LIMIT ?').all(limit).map(toRun);
     },
 
-    results(runId: number, options: { onlyMismatches?: boolean; onlyFailures?: boolean } = {}): ReplayResult[] {
+    /** In input order; a page when `limit` is given. */
+    results(
+      runId: number,
+      options: { onlyMismatches?: boolean; onlyFailures?: boolean; offset?: number; limit?: number } = {},
+    ): ReplayResult[] {
       const filters = [options.onlyMismatches ? 'AND mismatch = 1' : '', options.onlyFailures ? 'AND ok = 0' : ''].join(
         ' ',
       );
       return db
-        .prepare<[number], { position: number; line: string }>(
-          `SELECT position, line FROM replay_results WHERE run_id = ? ${filters} ORDER BY position`,
+        .prepare<[number, number, number], { position: number; line: string }>(
+          `SELECT position, line FROM replay_results WHERE run_id = ? ${filters} ORDER BY position LIMIT ? OFFSET ?`,
         )
-        .all(runId)
+        .all(runId, options.limit ?? -1, options.offset ?? 0)
         .map((row) => ({
           runId,
           position: row.position,
           line: parseStoredJson<ReplayLine>(row.line, `replay run ${runId}`),
         }));
+    },
+
+    /** How many results of the run match `selection`. */
+    resultCount(runId: number, selection: ResultSelection = 'all'): number {
+      return (
+        db
+          .prepare<[number], { n: number }>(
+            `SELECT count(*) AS n FROM replay_results WHERE run_id = ? ${selections[selection]}`,
+          )
+          .get(runId)?.n ?? 0
+      );
+    },
+
+    /** Allowed, denied, errors and mismatches over what the run stored so far. */
+    counts(runId: number): ResultCounts {
+      return countResults(runId);
     },
 
     /** The results an event had across runs, newest run first. */
@@ -158,5 +235,6 @@ function toRun(row: RunRow): ReplayRun {
   if (row.label !== null) run.label = row.label;
   if (row.finished_at !== null) run.finishedAt = isoTime(row.finished_at);
   if (row.summary !== null) run.summary = parseStoredJson<ReplaySummary>(row.summary, `replay run ${row.id}`);
+  if (row.message !== null) run.message = row.message;
   return run;
 }

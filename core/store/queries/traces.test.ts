@@ -93,4 +93,31 @@ describe('traces', () => {
     expect(workspace.traces.list({ text: 'needle' })).toEqual([]);
     expect(workspace.traces.totalBytes()).toBe(0);
   });
+
+  it('keeps the event and run a replay wrote a trace for, filters by them, and pages by offset with a count', () => {
+    workspace = openTestWorkspace(tempDir());
+    const traces = Array.from({ length: 30 }, (_, i) => ({
+      ...makeTrace({ startMs: base + i * 1000, status: i % 3 === 0 ? 'denied' : 'ok' }),
+      eventId: `evt-${i % 5}`,
+      runId: i < 20 ? 1 : 2,
+    }));
+    workspace.traces.writeMany([...traces, makeTrace({ startMs: base + 100_000 })]);
+    const stored = workspace.traces.get(traces[0]!.traceId)!;
+    // What get() gives back is the OTLP-shaped trace alone.
+    expect(Object.keys(stored).sort()).toEqual(['hook', 'spans', 'traceId']);
+    expect(workspace.traces.summary(traces[0]!.traceId)).toMatchObject({ eventId: 'evt-0', runId: 1 });
+    expect(workspace.traces.list({ limit: 1 })[0]).not.toHaveProperty('eventId');
+
+    const index = (summary: { traceId: string }) => traces.findIndex((t) => t.traceId === summary.traceId);
+    expect(workspace.traces.list({ runId: 2 }).map(index)).toEqual([29, 28, 27, 26, 25, 24, 23, 22, 21, 20]);
+    expect(workspace.traces.list({ eventId: 'evt-3', runId: 1 }).map(index)).toEqual([18, 13, 8, 3]);
+    expect(workspace.traces.list({ runId: 1, offset: 15, limit: 3 }).map(index)).toEqual([4, 3, 2]);
+    expect(workspace.traces.list({ runId: 1, offset: 40 })).toEqual([]);
+    expect(workspace.traces.count()).toBe(31);
+    expect(workspace.traces.count({ runId: 1 })).toBe(20);
+    expect(workspace.traces.count({ eventId: 'evt-0', status: 'denied' })).toBe(2);
+    expect(workspace.traces.count({ runId: 3 })).toBe(0);
+    const page = (offset: number) => workspace.traces.list({ offset, limit: 10 }).map((t) => t.traceId);
+    expect(new Set([...page(0), ...page(10), ...page(20), ...page(30)]).size).toBe(31);
+  });
 });

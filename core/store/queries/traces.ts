@@ -7,7 +7,9 @@ import { parseStoredJson, writeTransaction, type QueryContext } from './context'
 // Writes are batched: `writeMany` puts any number of traces in one transaction with prepared
 // statements, which is what makes a replay of thousands of events cheap to record (one commit,
 // one fsync). Unix-nanosecond times exceed 2^53, so they travel as BigInt to and from SQLite and
-// as decimal strings in the API, as in OTLP JSON.
+// as decimal strings in the API, as in OTLP JSON. A trace written by a replay also names the
+// library event and the run (migration 009): those travel beside the Trace (LinkedTrace), which
+// stays exactly what OTLP has.
 
 export type TraceStatus = 'ok' | 'denied' | 'error';
 
@@ -23,7 +25,20 @@ export interface TraceSummary {
   /** The root span's error message, when the pipeline failed. */
   statusMessage?: string;
   spanCount: number;
+  /** The library event a replay replayed. */
+  eventId?: string;
+  /** The replay run that wrote it. */
+  runId?: number;
 }
+
+/** What a replay knows about a trace beside its spans. */
+export interface TraceLinks {
+  eventId?: string;
+  runId?: number;
+}
+
+/** A trace as written: the OTLP-shaped trace, with the replay's links when it has them. */
+export type LinkedTrace = Trace & TraceLinks;
 
 export interface TraceFilter {
   hook?: HookId;
@@ -34,10 +49,14 @@ export interface TraceFilter {
   toMs?: number;
   /** Text in the scripts' logs, error messages or deny reasons (case-insensitive substring). */
   text?: string;
+  eventId?: string;
+  runId?: number;
   /** Only traces that started strictly before this one (paging): a startTimeUnixNano. */
   before?: string;
   /** Default 100, at most 1000. */
   limit?: number;
+  /** Skips this many matches (the virtualized list asks for pages at any offset). */
+  offset?: number;
 }
 
 interface SummaryRow {
@@ -49,6 +68,8 @@ interface SummaryRow {
   root_name: string;
   status_message: string | null;
   span_count: bigint;
+  event_id: string | null;
+  run_id: bigint | null;
 }
 interface SpanRow {
   span_id: string;
@@ -85,12 +106,61 @@ export function searchableText(trace: Trace): string {
   return parts.join('\n');
 }
 
-const columns = 'trace_id, hook, status, start_unix_nano, end_unix_nano, root_name, status_message, span_count';
+const columns =
+  'trace_id, hook, status, start_unix_nano, end_unix_nano, root_name, status_message, span_count, event_id, run_id';
+
+type Param = string | bigint | number;
+
+function whereOf(filter: Omit<TraceFilter, 'limit' | 'offset'>): { sql: string; params: Param[] } {
+  const clauses: string[] = [];
+  const params: Param[] = [];
+  if (filter.hook !== undefined) {
+    clauses.push('hook = ?');
+    params.push(filter.hook);
+  }
+  if (filter.status !== undefined) {
+    clauses.push('status = ?');
+    params.push(filter.status);
+  }
+  if (filter.eventId !== undefined) {
+    clauses.push('event_id = ?');
+    params.push(filter.eventId);
+  }
+  if (filter.runId !== undefined) {
+    clauses.push('run_id = ?');
+    params.push(filter.runId);
+  }
+  if (filter.fromMs !== undefined) {
+    clauses.push('start_unix_nano >= ?');
+    params.push(msToNanos(filter.fromMs));
+  }
+  if (filter.toMs !== undefined) {
+    clauses.push('start_unix_nano < ?');
+    params.push(msToNanos(filter.toMs));
+  }
+  if (filter.before !== undefined) {
+    clauses.push('start_unix_nano < ?');
+    params.push(nanos(filter.before, 'the paging cursor'));
+  }
+  const text = filter.text?.trim();
+  if (text) {
+    // Trigram MATCH needs at least 3 characters; shorter searches scan the indexed text.
+    if ([...text].length >= 3) {
+      clauses.push('id IN (SELECT rowid FROM trace_search WHERE trace_search MATCH ?)');
+      params.push(`"${text.replace(/"/g, '""')}"`);
+    } else {
+      clauses.push('id IN (SELECT rowid FROM trace_search WHERE instr(lower(text), lower(?)) > 0)');
+      params.push(text);
+    }
+  }
+  return { sql: clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '', params };
+}
 
 export function createTraceQueries({ db }: QueryContext) {
   const insertTrace = db.prepare(
-    `INSERT INTO traces (trace_id, hook, status, start_unix_nano, end_unix_nano, root_name, status_message, span_count, size_bytes)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id) DO NOTHING`,
+    `INSERT INTO traces (trace_id, hook, status, start_unix_nano, end_unix_nano, root_name, status_message, span_count,
+                         size_bytes, event_id, run_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (trace_id) DO NOTHING`,
   );
   const insertSpan = db.prepare(
     `INSERT INTO spans (trace_id, position, span_id, parent_span_id, name, kind, start_unix_nano, end_unix_nano,
@@ -106,7 +176,7 @@ export function createTraceQueries({ db }: QueryContext) {
     .safeIntegers(true);
 
   /** Returns the number of spans written (0 for a trace already stored). */
-  const writeOne = (trace: Trace): number => {
+  const writeOne = (trace: LinkedTrace): number => {
     const root = trace.spans.find((span) => span.parentSpanId === undefined) ?? trace.spans[0];
     if (!root) throw new StoreError('INVALID', `Trace ${trace.traceId} has no spans.`);
     const rows = trace.spans.map((span) => ({
@@ -131,6 +201,8 @@ export function createTraceQueries({ db }: QueryContext) {
       root.status.message ?? null,
       rows.length,
       size,
+      trace.eventId ?? null,
+      trace.runId ?? null,
     );
     if (changes === 0) return 0;
     rows.forEach((row, position) => {
@@ -156,12 +228,12 @@ export function createTraceQueries({ db }: QueryContext) {
   };
 
   return {
-    write(trace: Trace): number {
+    write(trace: LinkedTrace): number {
       return writeTransaction(db, () => writeOne(trace));
     },
 
     /** All in one transaction; returns the number of spans written. */
-    writeMany(traces: readonly Trace[]): number {
+    writeMany(traces: readonly LinkedTrace[]): number {
       if (traces.length === 0) return 0;
       return writeTransaction(db, () => traces.reduce((sum, trace) => sum + writeOne(trace), 0));
     },
@@ -178,54 +250,24 @@ export function createTraceQueries({ db }: QueryContext) {
       return row ? toSummary(row) : undefined;
     },
 
-    /** The latest traces first, filtered. */
+    /** The latest traces first, filtered; `offset` skips matches through the index, without reading them. */
     list(filter: TraceFilter = {}): TraceSummary[] {
-      const clauses: string[] = [];
-      const params: (string | bigint | number)[] = [];
-      if (filter.hook !== undefined) {
-        clauses.push('hook = ?');
-        params.push(filter.hook);
-      }
-      if (filter.status !== undefined) {
-        clauses.push('status = ?');
-        params.push(filter.status);
-      }
-      if (filter.fromMs !== undefined) {
-        clauses.push('start_unix_nano >= ?');
-        params.push(msToNanos(filter.fromMs));
-      }
-      if (filter.toMs !== undefined) {
-        clauses.push('start_unix_nano < ?');
-        params.push(msToNanos(filter.toMs));
-      }
-      if (filter.before !== undefined) {
-        clauses.push('start_unix_nano < ?');
-        params.push(nanos(filter.before, 'the paging cursor'));
-      }
-      const text = filter.text?.trim();
-      if (text) {
-        // Trigram MATCH needs at least 3 characters; shorter searches scan the indexed text.
-        if ([...text].length >= 3) {
-          clauses.push('id IN (SELECT rowid FROM trace_search WHERE trace_search MATCH ?)');
-          params.push(`"${text.replace(/"/g, '""')}"`);
-        } else {
-          clauses.push('id IN (SELECT rowid FROM trace_search WHERE instr(lower(text), lower(?)) > 0)');
-          params.push(text);
-        }
-      }
+      const { sql, params } = whereOf(filter);
       const limit = Math.min(Math.max(1, Math.floor(filter.limit ?? 100)), 1000);
-      const where = clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+      const offset = Math.max(0, Math.floor(filter.offset ?? 0));
       return db
-        .prepare<(string | bigint | number)[], SummaryRow>(
-          `SELECT ${columns} FROM traces ${where} ORDER BY start_unix_nano DESC, id DESC LIMIT ?`,
+        .prepare<Param[], SummaryRow>(
+          `SELECT ${columns} FROM traces ${sql} ORDER BY start_unix_nano DESC, id DESC LIMIT ? OFFSET ?`,
         )
         .safeIntegers(true)
-        .all(...params, limit)
+        .all(...params, limit, offset)
         .map(toSummary);
     },
 
-    count(): number {
-      return db.prepare<[], { n: number }>('SELECT count(*) AS n FROM traces').get()?.n ?? 0;
+    /** How many traces match (all of them without a filter). */
+    count(filter: Omit<TraceFilter, 'limit' | 'offset'> = {}): number {
+      const { sql, params } = whereOf(filter);
+      return db.prepare<Param[], { n: number }>(`SELECT count(*) AS n FROM traces ${sql}`).get(...params)?.n ?? 0;
     },
 
     /** The stored size of all traces as retention counts it (JSON text of spans), in bytes. */
@@ -268,6 +310,8 @@ function toSummary(row: SummaryRow): TraceSummary {
     spanCount: Number(row.span_count),
   };
   if (row.status_message !== null) summary.statusMessage = row.status_message;
+  if (row.event_id !== null) summary.eventId = row.event_id;
+  if (row.run_id !== null) summary.runId = Number(row.run_id);
   return summary;
 }
 

@@ -71,7 +71,7 @@ describe('runs that shared the stuck worker', () => {
     const secrets = heldSecrets();
     const engines = pool({ secrets: secrets.provider });
     const innocent = engines.runScript(
-      scriptRequest('print("start") return helpers.secret("TOKEN")', {
+      scriptRequest('print("start") return helpers.secret("TOKEN") == "value-of-TOKEN"', {
         secretNames: ['TOKEN'],
         limits: { timeoutMs: 5000 },
       }),
@@ -80,7 +80,7 @@ describe('runs that shared the stuck worker', () => {
     const stuck = await engines.runScript(scriptRequest(stuckInC[0]![1], { limits: { timeoutMs: 200 } }));
     expect(stuck.error?.code).toBe('TIMEOUT');
     const retried = await innocent;
-    expect(retried).toMatchObject({ ok: true, value: 'value-of-TOKEN' });
+    expect(retried).toMatchObject({ ok: true, value: true });
     expect(retried.logs.map((entry) => entry.message)).toEqual(['start']);
     expect(secrets.asked).toEqual(['TOKEN', 'TOKEN']);
     expect(engines.stats().restarts).toBe(1);

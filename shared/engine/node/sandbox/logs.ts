@@ -1,4 +1,4 @@
-import type { LogEntry, LogLevel } from '../../types';
+import type { JsonValue, LogEntry, LogLevel } from '../../types';
 
 // A script's log: print and helpers.log. Count and bytes are capped (ScriptLimits.maxLogEntries,
 // maxLogBytes) so that a print loop cannot flood the host; what is dropped is counted and reported.
@@ -50,6 +50,25 @@ export function redactSecrets(text: string, secrets: readonly string[]): string 
     if (secret.length > 0 && out.includes(secret)) out = out.split(secret).join('[secret]');
   }
   return out;
+}
+
+/**
+ * A copy of a script's return value with the secret values masked as in its logs: in every string
+ * and key, and a number that is a value read as a number (`tonumber(helpers.secret(…))`). The value
+ * reaches the trace (script.result), the decision's reason and data, and replay lines, none of
+ * which may hold a secret; a script that must pass a secret on has to transform it (hash, sign).
+ */
+export function redactSecretsInJson(value: JsonValue, secrets: readonly string[]): JsonValue {
+  if (typeof value === 'string') return redactSecrets(value, secrets);
+  if (typeof value === 'number') return secrets.includes(String(value)) ? '[secret]' : value;
+  if (Array.isArray(value)) return value.map((item) => redactSecretsInJson(item, secrets));
+  if (value !== null && typeof value === 'object') {
+    // fromEntries defines keys as own data properties, so a "__proto__" key stays a plain key.
+    return Object.fromEntries(
+      Object.entries(value).map(([key, item]) => [redactSecrets(key, secrets), redactSecretsInJson(item, secrets)]),
+    );
+  }
+  return value;
 }
 
 export function sortSecrets(values: Iterable<string>): string[] {

@@ -144,6 +144,43 @@ describe('helpers.secret', () => {
     expect(JSON.stringify(failed)).not.toContain('sk-live-123456');
   });
 
+  test('a returned value is masked too: the value itself, concatenated, nested, as a key or a number', async () => {
+    const outcome = await run(`
+      local key = helpers.secret("API_KEY")
+      local t = { key, "Bearer " .. key, nested = { deeper = { key .. key, n = 1 } } }
+      t[key] = "as a key"
+      return { allow = false, reason = "key " .. key, code = key, data = t }`);
+    expect(outcome.ok).toBe(true);
+    expect(outcome.value).toEqual({
+      allow: false,
+      reason: 'key [secret]',
+      code: '[secret]',
+      data: {
+        1: '[secret]',
+        2: 'Bearer [secret]',
+        nested: { deeper: { 1: '[secret][secret]', n: 1 } },
+        '[secret]': 'as a key',
+      },
+    });
+    expect(JSON.stringify(outcome)).not.toContain('sk-live-123456');
+    const plain = await run('return helpers.secret("API_KEY")');
+    expect(plain.value).toBe('[secret]');
+    // Values that only resemble it are left alone; a value read as a number is masked.
+    const numeric = await createSandbox({ services: { matches: () => false, secret: async () => '424242' } });
+    try {
+      const read = await numeric.run(
+        scriptRequest('local k = helpers.secret("PIN") return { pin = tonumber(k), other = 4242, text = "x" }', {
+          secretNames: ['PIN'],
+        }),
+      );
+      expect(read.value).toEqual({ pin: '[secret]', other: 4242, text: 'x' });
+    } finally {
+      numeric.close();
+    }
+    // A run that read no secret keeps its value as it was.
+    expect((await run('return { "sk-live-123456" }')).value).toEqual(['sk-live-123456']);
+  });
+
   test('an undeclared name is SECRET_NOT_FOUND without asking the provider', async () => {
     const outcome = await run('return helpers.secret("PATH")');
     expect(outcome.error).toMatchObject({ code: 'SECRET_NOT_FOUND' });

@@ -9,7 +9,7 @@ import type {
 } from '../../types';
 import type { FetchInit, FetchResponse, GuardedFetch } from '../helpers/fetch';
 import { parseSandboxJson, toBoundedJson } from './json-bounds';
-import { LogCollector, redactSecrets, sortSecrets } from './logs';
+import { LogCollector, redactSecrets, redactSecretsInJson, sortSecrets } from './logs';
 
 // The state of one script run on the host side: limits and counters the engine's hook updates,
 // the log, async helper calls (fetch, secret) and their records, and the outcome it all becomes.
@@ -179,7 +179,7 @@ export class ScriptRun {
     return { ok: false, message };
   }
 
-  /** The outcome; secret values read in this run are masked in logs, errors and fetch records. */
+  /** The outcome; secret values read in this run are masked in logs, errors, fetch records and the result. */
   finish(execution: Execution): ScriptOutcome {
     const now = epochNow();
     for (const record of this.openFetches) {
@@ -204,7 +204,7 @@ export class ScriptRun {
       }),
     };
     if (error) outcome.error = { ...error, message: clean(error.message) };
-    else outcome.value = value ?? null;
+    else outcome.value = secrets.length > 0 ? redactSecretsInJson(value ?? null, secrets) : (value ?? null);
     const dropped = this.logs.dropped;
     if (dropped) outcome.logsDropped = dropped;
     return outcome;

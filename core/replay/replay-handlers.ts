@@ -1,0 +1,21 @@
+import type { StudioServices } from '../authoring/services';
+import type { Handlers } from '../router';
+import { storeFilter } from './event-library';
+import type { ReplaySelection } from './replay-jobs';
+import { runView } from './views';
+
+// replay.start / replay.progress / replay.cancel over the services' ReplayJobs (replay-jobs.ts).
+
+export function replayHandlers(
+  services: StudioServices,
+): Pick<Handlers, 'replay.start' | 'replay.progress' | 'replay.cancel'> {
+  return {
+    'replay.start': ({ selection, label, environment }) => {
+      const chosen: ReplaySelection =
+        selection.kind === 'filter' ? { kind: 'filter', filter: storeFilter(selection.filter) } : selection;
+      return { run: runView(services.replayJobs.start({ selection: chosen, label, environment })) };
+    },
+    'replay.progress': ({ runId }) => services.replayJobs.progress(runId),
+    'replay.cancel': ({ runId }) => services.replayJobs.cancel(runId),
+  };
+}
