@@ -3,6 +3,7 @@ import type { ChannelOutput } from '@shared/contract';
 import { studio } from '../client/studio-client';
 import { PipelineView } from '../features/pipeline/PipelineView';
 import { ScriptsView } from '../features/scripts/ScriptsView';
+import { EventDropTarget } from '../features/events/EventDropTarget';
 import { EventsView } from '../features/events/EventsView';
 import { RunsView } from '../features/runs/RunsView';
 import { SecretsView } from '../features/secrets/SecretsView';
@@ -160,6 +161,7 @@ export function App() {
         </main>
       </div>
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
+      {state.phase === 'ready' && <EventDropTarget onImport={() => setView('events')} />}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useId, useLayoutEffect, useRef, useState, type ReactNode } from 'react';
 
 // A virtualized list of fixed-height rows: only the rows in view (plus `overscan` on each side) are
 // in the DOM, so 100,000 rows scroll like 100. Rows are positioned with a transform inside a spacer
@@ -20,13 +20,28 @@ export interface VirtualRowsProps {
   overscan?: number;
   /** Accessible name of the list. */
   label: string;
-  /** `grid` for tables whose rows have cells; `listbox` for simple lists. */
-  role?: 'grid' | 'listbox';
+  /**
+   * `grid` for tables whose rows have cells; `treegrid` when rows nest (rowProps gives aria-level);
+   * `listbox` for simple lists.
+   */
+  role?: 'grid' | 'treegrid' | 'listbox';
   /** aria-colcount for grids. */
   columnCount?: number;
   /** Content shown above the rows, inside the scroller (a sticky header). */
   header?: ReactNode;
   className?: string;
+  /** Extra class of one row (e.g. a highlighted mismatch). */
+  rowClassName?(index: number): string | undefined;
+  /** Tree and naming attributes of one row (a treegrid's aria-level and aria-expanded). */
+  rowProps?(index: number): RowAria;
+  /** Given the scrolling element (and null on unmount), for owners that follow or set the scroll position. */
+  scrollerRef?(element: HTMLDivElement | null): void;
+}
+
+export interface RowAria {
+  'aria-level'?: number;
+  'aria-expanded'?: boolean;
+  'aria-label'?: string;
 }
 
 export function VirtualRows(props: VirtualRowsProps) {
@@ -36,6 +51,15 @@ export function VirtualRows(props: VirtualRowsProps) {
   const [viewport, setViewport] = useState(600);
   const headerHeight = useRef(0);
   const headerRef = useRef<HTMLDivElement>(null);
+  const rowIdPrefix = useId();
+  const { scrollerRef } = props;
+  const setScroller = useCallback(
+    (element: HTMLDivElement | null) => {
+      scroller.current = element;
+      scrollerRef?.(element);
+    },
+    [scrollerRef],
+  );
 
   useLayoutEffect(() => {
     const element = scroller.current;
@@ -98,11 +122,13 @@ export function VirtualRows(props: VirtualRowsProps) {
     rows.push(
       <div
         key={index}
-        className="virtual-row"
+        id={`${rowIdPrefix}-row-${index}`}
+        className={`virtual-row ${props.rowClassName?.(index) ?? ''}`}
         role="row"
         aria-rowindex={index + 1}
         aria-selected={index === activeIndex}
         data-index={index}
+        {...props.rowProps?.(index)}
         style={{ transform: `translateY(${index * rowHeight}px)`, height: rowHeight }}
       >
         {props.renderRow(index)}
@@ -112,13 +138,16 @@ export function VirtualRows(props: VirtualRowsProps) {
 
   return (
     <div
-      ref={scroller}
+      ref={setScroller}
       className={`virtual-rows ${props.className ?? ''}`}
       role={props.role ?? 'grid'}
       aria-label={props.label}
       aria-rowcount={count}
       aria-colcount={props.columnCount}
-      aria-activedescendant={undefined}
+      // The focus stays on the list; assistive technology follows the active row when it is rendered.
+      aria-activedescendant={
+        activeIndex >= first && activeIndex < last ? `${rowIdPrefix}-row-${activeIndex}` : undefined
+      }
       tabIndex={0}
       onKeyDown={onKeyDown}
       onScroll={(event) => setScrollTop(event.currentTarget.scrollTop)}

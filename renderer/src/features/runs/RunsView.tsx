@@ -1,16 +1,63 @@
+import { useCallback, useEffect, useState } from 'react';
+import { studio } from '../../client/studio-client';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import { RunDetail } from './RunDetail';
+import { RunList } from './RunList';
+import type { ReplayRun } from './run-label';
+import './runs.css';
+
 interface Props {
   selectedRunId: number | null;
   onSelectRun(runId: number | null): void;
 }
 
 /** Replay runs: progress of the running one, results, comparison of two runs (issue 6). */
-export function RunsView({ selectedRunId }: Props) {
+export function RunsView({ selectedRunId, onSelectRun }: Props) {
+  const [runs, setRuns] = useState<ReplayRun[] | null>(null);
+  const [error, setError] = useState<string | null>(null);
+
+  const loadRuns = useCallback(
+    () =>
+      studio.runs.list({ limit: 200 }).then((result) => {
+        if (result.ok) setRuns(result.value);
+        setError(result.ok ? null : result.error.message);
+      }),
+    [],
+  );
+  useEffect(() => {
+    void loadRuns();
+  }, [loadRuns]);
+
+  const runId = selectedRunId ?? runs?.[0]?.id ?? null;
+  const run = runs?.find((r) => r.id === runId) ?? null;
   return (
-    <div className="runs-view">
+    <div className="runs-view" data-view-state={runs ? 'ready' : 'loading'}>
       <div className="view-header">
         <h2>Replay runs</h2>
+        <p className="view-hint">Each run replays library events through the current pipeline and keeps the results.</p>
       </div>
-      {selectedRunId !== null && <p>Run {selectedRunId}</p>}
+      <ErrorMessage message={error} />
+      {runs?.length === 0 && (
+        <div className="empty-state">
+          <p>No replay runs yet.</p>
+          <p>
+            In Events, select events (or pin a regression suite) and choose “Replay selected” or “Replay pinned suite”:
+            the run shows up here with its progress and results.
+          </p>
+        </div>
+      )}
+      {runs && runs.length > 0 && (
+        <div className="runs-split">
+          <RunList runs={runs} selectedId={runId} onSelect={onSelectRun} />
+          {run ? (
+            <RunDetail key={run.id} run={run} runs={runs} onChanged={() => void loadRuns()} onSelectRun={onSelectRun} />
+          ) : (
+            <p className="empty-state">
+              Run #{runId} is not in the list (deleted, or older than the last 200 runs). Pick one on the left.
+            </p>
+          )}
+        </div>
+      )}
     </div>
   );
 }

@@ -1,0 +1,147 @@
+import type { MouseEvent } from 'react';
+import { formatUtc } from '../../components/format-time';
+import type { PagedRowsSnapshot } from '../../components/paged-rows';
+import { VirtualRows } from '../../components/VirtualRows';
+import { outcomeSummary, type StoredEvent } from './event-record';
+import { isSelected, selectedCount, type EventSelection } from './selection';
+
+interface Props {
+  rows: PagedRowsSnapshot<StoredEvent>;
+  onRangeChange(start: number, end: number): void;
+  selection: EventSelection;
+  activeIndex: number;
+  /** The event open in the editor. */
+  openId: string | null;
+  onActiveIndexChange(index: number): void;
+  /** Enter or a click: show the event in the editor. */
+  onOpen(index: number): void;
+  /** A checkbox (or Space, or Ctrl/⌘-click): `range` when Shift was held. */
+  onToggle(index: number, id: string, range: boolean): void;
+  onSelectAll(selected: boolean): void;
+}
+
+export const eventRowHeight = 34;
+
+const columns = ['Select', 'Id', 'Hook', 'Recorded at (UTC)', 'Source', 'Tags', 'Pinned', 'Recorded outcome'];
+
+/** The library's events, virtualized and paged: only the rows in view are fetched and rendered. */
+export function EventList(props: Props) {
+  const { rows, selection } = props;
+  const total = rows.total ?? 0;
+  const count = selectedCount(selection, total);
+  const allChecked = total > 0 && count === total;
+
+  const header = (
+    <div role="row" className="event-row event-row-header">
+      <span role="columnheader" className="event-cell-check">
+        <input
+          type="checkbox"
+          aria-label="Select all matching events"
+          checked={allChecked}
+          ref={(input) => {
+            if (input) input.indeterminate = count > 0 && !allChecked;
+          }}
+          disabled={total === 0}
+          onChange={(event) => props.onSelectAll(event.target.checked)}
+        />
+      </span>
+      {columns.slice(1).map((name) => (
+        <span key={name} role="columnheader">
+          {name}
+        </span>
+      ))}
+    </div>
+  );
+
+  const renderRow = (index: number) => {
+    const event = rows.rowAt(index);
+    if (!event)
+      return (
+        <span role="gridcell" className="event-cell-loading" aria-busy="true">
+          Loading…
+        </span>
+      );
+    const checked = isSelected(selection, event.id);
+    const outcome = outcomeSummary(event.outcome);
+    const click = (mouse: MouseEvent) => {
+      if (mouse.shiftKey || mouse.ctrlKey || mouse.metaKey) {
+        mouse.preventDefault();
+        props.onToggle(index, event.id, mouse.shiftKey);
+      } else {
+        props.onOpen(index);
+      }
+    };
+    return (
+      <>
+        <span role="gridcell" className="event-cell-check">
+          <input
+            type="checkbox"
+            // The list itself takes the focus (arrows, Space, Enter): one tab stop, not one a row.
+            tabIndex={-1}
+            aria-label={`Select ${event.id}`}
+            checked={checked}
+            onChange={() => undefined}
+            onClick={(mouse) => {
+              mouse.stopPropagation();
+              props.onToggle(index, event.id, mouse.shiftKey);
+            }}
+          />
+        </span>
+        <span role="gridcell" className="event-cell-id" onClick={click} title={event.id}>
+          <code>{event.id}</code>
+        </span>
+        <span role="gridcell" onClick={click}>
+          {event.hook}
+        </span>
+        <span role="gridcell" onClick={click}>
+          {event.at ? formatUtc(event.at, true, false) : <span className="muted">—</span>}
+        </span>
+        <span role="gridcell" onClick={click} title={event.source}>
+          {event.source ?? <span className="muted">—</span>}
+        </span>
+        <span role="gridcell" onClick={click} title={event.tags.join(', ')}>
+          {event.tags.map((tag) => (
+            <span key={tag} className="tag">
+              {tag}
+            </span>
+          ))}
+        </span>
+        <span role="gridcell" onClick={click}>
+          {event.pinned ? (
+            <span className="pin-mark" role="img" aria-label="pinned" title="Pinned">
+              ●
+            </span>
+          ) : (
+            <span className="visually-hidden">not pinned</span>
+          )}
+        </span>
+        <span role="gridcell" onClick={click} className={`outcome outcome-${outcome.kind}`} title={outcome.text}>
+          {outcome.text}
+        </span>
+      </>
+    );
+  };
+
+  return (
+    <VirtualRows
+      className="event-list"
+      label="Events"
+      count={total}
+      rowHeight={eventRowHeight}
+      columnCount={columns.length}
+      header={header}
+      renderRow={renderRow}
+      rowClassName={(index) => {
+        const event = rows.rowAt(index);
+        const classes = ['event-row'];
+        if (event && isSelected(selection, event.id)) classes.push('event-row-checked');
+        if (event && event.id === props.openId) classes.push('event-row-open');
+        return classes.join(' ');
+      }}
+      onRangeChange={props.onRangeChange}
+      activeIndex={props.activeIndex}
+      onActiveIndexChange={props.onActiveIndexChange}
+      onActivate={props.onOpen}
+    />
+  );
+}

@@ -1,0 +1,231 @@
+import { useCallback, useState } from 'react';
+import type { ChannelOutput } from '@shared/contract';
+import { useStudioData } from '../../app/studio-data';
+import { studio } from '../../client/studio-client';
+import { ErrorMessage } from '../../components/ErrorMessage';
+import type { FetchPage } from '../../components/paged-rows';
+import { usePagedRows } from '../../components/use-paged-rows';
+import { VirtualRows } from '../../components/VirtualRows';
+import { decisionOf } from './decision-text';
+import { formatDelta, formatMs } from './progress-text';
+import { previousRunId, runTitle, type ReplayRun } from './run-label';
+
+type Comparison = ChannelOutput<'runs.compare'>;
+type ComparedRow = Comparison['rows'][number];
+
+interface Props {
+  runs: ReplayRun[];
+  /** The selected run: the "after" side by default. */
+  runId: number;
+}
+
+const n = (count: number) => count.toLocaleString('en-US');
+const columns = ['Event', 'Change', 'Summary', 'Before → after', 'Duration change'];
+const countLabels: [keyof Comparison['counts'], string][] = [
+  ['decision', 'decision changed'],
+  ['data', 'data changed'],
+  ['error', 'error changed'],
+  ['same', 'same'],
+  ['added', 'added'],
+  ['removed', 'removed'],
+];
+
+/** Two runs event by event: what changed decision or data, and how latency moved. */
+export function RunCompare({ runs, runId }: Props) {
+  const { openTrace } = useStudioData();
+  const [picked, setPicked] = useState<{ before: number | null; after: number }>(() => ({
+    before: previousRunId(runs, runId),
+    after: runId,
+  }));
+  const [onlyChanged, setOnlyChanged] = useState(true);
+  const [comparison, setComparison] = useState<{ key: string; value: Comparison } | null>(null);
+  const [active, setActive] = useState(-1);
+  const { before, after } = picked;
+  const key = `${before}:${after}:${onlyChanged}`;
+
+  const fetchPage = useCallback<FetchPage<ComparedRow>>(
+    async (offset, limit) => {
+      if (before === null) return { ok: true, value: { items: [], total: 0 } };
+      const answer = await studio.runs.compare({ before, after, only: onlyChanged ? 'changed' : 'all', offset, limit });
+      if (!answer.ok) return answer;
+      if (offset === 0) setComparison({ key: `${before}:${after}:${onlyChanged}`, value: answer.value });
+      return { ok: true, value: { items: answer.value.rows, total: answer.value.total } };
+    },
+    [before, after, onlyChanged],
+  );
+  const { store, rows } = usePagedRows(fetchPage, 200);
+  const result = comparison?.key === key ? comparison.value : null;
+
+  if (runs.length < 2)
+    return (
+      <p className="empty-state">
+        Only one run so far. Change a script, then replay the same events again (“Replay again”) to compare the two
+        runs.
+      </p>
+    );
+
+  const choose = (side: 'before' | 'after', value: string) => {
+    setActive(-1);
+    setPicked({ ...picked, [side]: Number(value) });
+  };
+  const runOptions = runs.map((run) => (
+    <option key={run.id} value={run.id}>
+      {runTitle(run)}
+    </option>
+  ));
+
+  const openRow = (index: number) => {
+    setActive(index);
+    const row = rows.rowAt(index);
+    const traceId = row?.after?.traceId || row?.before?.traceId;
+    if (traceId) openTrace(traceId);
+  };
+
+  const renderRow = (index: number) => {
+    const row = rows.rowAt(index);
+    if (!row)
+      return (
+        <span role="gridcell" className="event-cell-loading" aria-busy="true">
+          Loading…
+        </span>
+      );
+    const beforeDecision = row.before ? decisionOf(row.before) : null;
+    const afterDecision = row.after ? decisionOf(row.after) : null;
+    const click = () => openRow(index);
+    return (
+      <>
+        <span role="gridcell" onClick={click} title={row.eventId}>
+          <code>{row.eventId}</code>
+        </span>
+        <span role="gridcell" onClick={click}>
+          <span className={`change change-${row.change}`}>{row.change}</span>
+        </span>
+        <span role="gridcell" onClick={click} title={row.summary}>
+          {row.summary}
+        </span>
+        <span role="gridcell" onClick={click}>
+          <span className={`outcome outcome-${beforeDecision?.kind ?? 'none'}`}>{beforeDecision?.text ?? '—'}</span>
+          <span aria-label="to" className="muted">
+            {' → '}
+          </span>
+          <span className={`outcome outcome-${afterDecision?.kind ?? 'none'}`}>{afterDecision?.text ?? '—'}</span>
+        </span>
+        <span role="gridcell" onClick={click} className={deltaClass(row.durationDeltaMs)}>
+          {formatDelta(row.durationDeltaMs)}
+        </span>
+      </>
+    );
+  };
+
+  return (
+    <section className="run-compare" aria-label="Compare runs">
+      <div className="compare-pickers">
+        <label>
+          Before
+          <select value={before ?? ''} onChange={(event) => choose('before', event.target.value)}>
+            {before === null && <option value="">Pick a run</option>}
+            {runOptions}
+          </select>
+        </label>
+        <label>
+          After
+          <select value={after} onChange={(event) => choose('after', event.target.value)}>
+            {runOptions}
+          </select>
+        </label>
+        <label className="radio">
+          <input type="checkbox" checked={!onlyChanged} onChange={(event) => setOnlyChanged(!event.target.checked)} />
+          Show unchanged events too
+        </label>
+      </div>
+      {before === after && <p className="warning-message">Before and after are the same run: pick two runs.</p>}
+      <ErrorMessage message={rows.error} />
+      {result && (
+        <div className="compare-summary">
+          <dl className="compare-counts" aria-label="Changes">
+            {countLabels.map(([field, label]) => (
+              <div
+                key={field}
+                className={`compare-count compare-count-${field} ${result.counts[field] ? 'nonzero' : ''}`}
+              >
+                <dt>{label}</dt>
+                <dd>{n(result.counts[field])}</dd>
+              </div>
+            ))}
+          </dl>
+          <table className="latency-table" aria-label="Latency">
+            <thead>
+              <tr>
+                <th scope="col">Latency</th>
+                <th scope="col">p50</th>
+                <th scope="col">p95</th>
+                <th scope="col">p99</th>
+              </tr>
+            </thead>
+            <tbody>
+              <tr>
+                <th scope="row">Before</th>
+                <td>{formatMs(result.latency.before.p50)}</td>
+                <td>{formatMs(result.latency.before.p95)}</td>
+                <td>{formatMs(result.latency.before.p99)}</td>
+              </tr>
+              <tr>
+                <th scope="row">After</th>
+                <td>{formatMs(result.latency.after.p50)}</td>
+                <td>{formatMs(result.latency.after.p95)}</td>
+                <td>{formatMs(result.latency.after.p99)}</td>
+              </tr>
+              <tr>
+                <th scope="row">Change</th>
+                {(['p50', 'p95', 'p99'] as const).map((p) => {
+                  const delta = result.latency.after[p] - result.latency.before[p];
+                  return (
+                    <td key={p} className={deltaClass(delta)}>
+                      {formatDelta(delta)}
+                    </td>
+                  );
+                })}
+              </tr>
+            </tbody>
+          </table>
+        </div>
+      )}
+      {rows.total === 0 && before !== null ? (
+        <p className="empty-state">
+          {onlyChanged ? 'No event changed between these runs.' : 'These runs have no events in common.'}
+        </p>
+      ) : (
+        <VirtualRows
+          className="compare-list"
+          label="Changed events"
+          count={rows.total ?? 0}
+          rowHeight={34}
+          columnCount={columns.length}
+          header={
+            <div role="row" className="runs-compare-row runs-compare-row-header">
+              {columns.map((name) => (
+                <span key={name} role="columnheader">
+                  {name}
+                </span>
+              ))}
+            </div>
+          }
+          renderRow={renderRow}
+          rowClassName={(index) => `runs-compare-row runs-compare-row-${rows.rowAt(index)?.change ?? 'loading'}`}
+          onRangeChange={store.setRange}
+          activeIndex={active}
+          onActiveIndexChange={setActive}
+          onActivate={openRow}
+        />
+      )}
+    </section>
+  );
+}
+
+/** Slower is worth noticing: a positive delta of more than a tenth of a millisecond. */
+function deltaClass(deltaMs: number | null): string {
+  if (deltaMs === null) return 'muted';
+  if (deltaMs > 0.1) return 'delta-slower';
+  if (deltaMs < -0.1) return 'delta-faster';
+  return 'muted';
+}

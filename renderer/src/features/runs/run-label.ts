@@ -1,0 +1,22 @@
+import type { ChannelOutput } from '@shared/contract';
+
+export type ReplayRun = ChannelOutput<'runs.list'>[number];
+
+/** A run's name in lists and pickers: its label, else its number. */
+export function runTitle(run: Pick<ReplayRun, 'id' | 'label'>): string {
+  return run.label ? `#${run.id} ${run.label}` : `Run #${run.id}`;
+}
+
+export const statusText: Record<ReplayRun['status'], string> = {
+  running: 'running',
+  done: 'done',
+  cancelled: 'cancelled',
+  failed: 'failed',
+};
+
+/** The run to compare a run with by default: the one before it (runs are listed newest first). */
+export function previousRunId(runs: readonly Pick<ReplayRun, 'id'>[], runId: number): number | null {
+  const index = runs.findIndex((run) => run.id === runId);
+  if (index < 0) return null;
+  return runs[index + 1]?.id ?? null;
+}
