@@ -21,10 +21,12 @@ interface Props {
   onChange(text: string): void;
   onSave(): void;
   onRun(): void;
+  /** A line to reveal, put the cursor on and mark; a new object asks again for the same line. */
+  reveal?: { line: number };
 }
 
 /** Monaco on one script: Lua highlighting, event/ctx/helpers completions, markers from check and run. */
-export function CodeEditor({ scriptId, initial, revision, markers, schemas, onChange, onSave, onRun }: Props) {
+export function CodeEditor({ scriptId, initial, revision, markers, schemas, onChange, onSave, onRun, reveal }: Props) {
   const host = useRef<HTMLDivElement>(null);
   const editorRef = useRef<Monaco.editor.IStandaloneCodeEditor | null>(null);
   // Keyboard commands are bound once; they call the latest handlers through this ref.
@@ -68,6 +70,30 @@ export function CodeEditor({ scriptId, initial, revision, markers, schemas, onCh
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [revision]);
 
+  // Opened at a line (an error in a trace): scroll it to the middle, put the cursor there and mark
+  // the whole line until another line is asked for or the script changes.
+  useEffect(() => {
+    const editor = editorRef.current;
+    const model = editor?.getModel();
+    if (!editor || !model || !reveal) return;
+    const line = Math.min(Math.max(1, Math.floor(reveal.line)), model.getLineCount());
+    const decorations = editor.createDecorationsCollection([
+      {
+        range: new monaco.Range(line, 1, line, model.getLineMaxColumn(line)),
+        options: {
+          isWholeLine: true,
+          className: 'revealed-line',
+          linesDecorationsClassName: 'revealed-line-gutter',
+          overviewRuler: { color: 'rgba(245, 158, 11, 0.8)', position: monaco.editor.OverviewRulerLane.Full },
+        },
+      },
+    ]);
+    editor.revealLineInCenter(line);
+    editor.setPosition({ lineNumber: line, column: model.getLineFirstNonWhitespaceColumn(line) || 1 });
+    editor.focus();
+    return () => decorations.clear();
+  }, [reveal, scriptId]);
+
   useEffect(() => {
     const model = editorRef.current?.getModel();
     if (model) setEventSchemas(model, schemas);
@@ -97,5 +123,12 @@ export function CodeEditor({ scriptId, initial, revision, markers, schemas, onCh
     }
   }, [markers, scriptId]);
 
-  return <div ref={host} className="code-editor" data-editor-state="ready" />;
+  return (
+    <div
+      ref={host}
+      className="code-editor"
+      data-editor-state="ready"
+      data-revealed-line={reveal ? Math.max(1, Math.floor(reveal.line)) : undefined}
+    />
+  );
 }

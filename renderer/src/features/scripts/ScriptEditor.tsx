@@ -20,7 +20,16 @@ type SideTab = 'run' | 'history';
 const sizeLimit = 5 * 1024;
 
 /** The script editor: Monaco, diagnostics, save with a message, history and diffs, and runs. */
-export default function ScriptEditor({ id, hookHint }: { id: string; hookHint?: string }) {
+export default function ScriptEditor({
+  id,
+  hookHint,
+  reveal,
+}: {
+  id: string;
+  hookHint?: string;
+  /** A line to show, put the cursor on and mark (a new object asks again). */
+  reveal?: { line: number };
+}) {
   const doc = useScriptDocument(id);
   const { script, draft } = doc;
   const { diagnostics, checking } = useDiagnostics(draft);
@@ -207,6 +216,7 @@ export default function ScriptEditor({ id, hookHint }: { id: string; hookHint?: 
               onChange={doc.setDraft}
               onSave={() => void save()}
               onRun={() => void runNow()}
+              {...(reveal ? { reveal } : {})}
             />
           )}
           <ProblemList diagnostics={diagnostics} checking={checking} bytes={bytes} limit={sizeLimit} />

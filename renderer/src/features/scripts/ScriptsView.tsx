@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { lazy, Suspense, useMemo, useState } from 'react';
 import { useStudioData } from '../../app/studio-data';
 import { Dialog } from '../../components/Dialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -8,7 +8,8 @@ import { NewScriptForm } from './NewScriptForm';
 const ScriptEditor = lazy(() => import('./ScriptEditor'));
 
 interface Props {
-  selected: { id: string; hook?: string } | null;
+  /** `line` (1-based): reveal and mark it, e.g. the line of an error in a trace. */
+  selected: { id: string; hook?: string; line?: number } | null;
   onSelect(id: string | null): void;
 }
 
@@ -16,6 +17,9 @@ interface Props {
 export function ScriptsView({ selected, onSelect }: Props) {
   const { scripts, loadError } = useStudioData();
   const [creating, setCreating] = useState(false);
+  // A new object for each openScript(), so asking again for the same line of the open script
+  // reveals it again (the editor stays mounted: it is keyed by the script only).
+  const reveal = useMemo(() => (selected?.line ? { line: selected.line } : undefined), [selected]);
   return (
     <div className="scripts-view">
       <div className="view-header">
@@ -55,6 +59,7 @@ export function ScriptsView({ selected, onSelect }: Props) {
                 key={selected.id}
                 id={selected.id}
                 {...(selected.hook ? { hookHint: selected.hook } : {})}
+                {...(reveal ? { reveal } : {})}
               />
             </Suspense>
           ) : (
