@@ -9,7 +9,8 @@
 //      the same workspace (the ratio).
 // The workspace is built first: the example bundle, 10,000 events, 100,000 synthetic traces and a
 // 2,000-span trace (scripts/dev/seed-traces.mjs).
-import { execFile, spawn } from 'node:child_process';
+/* global document, requestAnimationFrame -- functions passed to page.evaluate run in the page. */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { chromium } from '@playwright/test';
 import { emit, log, median, quick, round } from './lib/measure.mjs';
+import { chromiumOptions, startWebHost } from './lib/web-host.mjs';
 
 const run = promisify(execFile);
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -25,14 +27,6 @@ const traceCount = quick ? 5_000 : 100_000;
 const eventCount = quick ? 1_000 : 10_000;
 const waterfallRuns = quick ? 3 : 7;
 const waterfallGoalMs = 200;
-const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
 function cli(args, dataDir) {
   return run(withKeyring, [process.execPath, path.join(root, 'bin/pipeline-studio.mjs'), ...args, '--data', dataDir], {
@@ -63,33 +57,6 @@ async function buildWorkspace(dataDir) {
     '2000',
   ]);
   return JSON.parse(seeded.stdout.trim().split('\n').pop());
-}
-
-async function startWebHost(dataDir) {
-  const child = spawn(withKeyring, [process.execPath, path.join(root, 'dist/node/web.mjs'), '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const url = await new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(stdout);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`web host exited with ${code}: ${stderr}`)));
-  });
-  return {
-    url,
-    async stop() {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      process.kill(-child.pid, 'SIGTERM');
-      await exited;
-    },
-  };
 }
 
 async function openSection(page, name) {
@@ -187,11 +154,8 @@ let browser;
 try {
   log(`building a workspace: ${eventCount} events, ${traceCount} traces and a 2,000-span trace…`);
   const seeded = await buildWorkspace(dataDir);
-  host = await startWebHost(dataDir);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: chromiumFlags,
-  });
+  host = await startWebHost({ dataDir, keyring: true });
+  browser = await chromium.launch(chromiumOptions);
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   const errors = [];
   page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));

@@ -6,7 +6,6 @@
 // take focus. Sizes are read from out/renderer: the built files as they are, and each one minified
 // by esbuild (the renderer build does not minify today), with gzip; "initial" is what index.html
 // loads, and Monaco must not be part of it (it loads when a script is opened).
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,44 +14,20 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { transform } from 'esbuild';
 import { emit, log, median, quick, round } from './lib/measure.mjs';
+import { chromiumOptions, startWebHost } from './lib/web-host.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const rendererDir = path.join(root, 'out', 'renderer');
 const runs = quick ? 3 : 9;
 const goalMs = 1500;
-const chromiumFlags = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-];
 
-async function startWebHost() {
+async function startHost() {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-bench-'));
-  const child = spawn(process.execPath, [path.join(root, 'dist/node/web.mjs'), '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (chunk) => (stderr += chunk));
-  const url = await new Promise((resolve, reject) => {
-    let stdout = '';
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(stdout);
-      if (match) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`web host exited with ${code}: ${stderr}`)));
-  });
+  const host = await startWebHost({ dataDir });
   return {
-    url,
+    url: host.url,
     async stop() {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await host.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
@@ -135,11 +110,8 @@ async function sizes() {
   };
 }
 
-const host = await startWebHost();
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-  args: chromiumFlags,
-});
+const host = await startHost();
+const browser = await chromium.launch(chromiumOptions);
 const times = [];
 let consoleErrors = 0;
 let loadedScripts = [];
