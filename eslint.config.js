@@ -8,7 +8,9 @@ import tseslint from 'typescript-eslint';
 // - renderer/ is a browser page: no electron/, no core/ or cli/ or runtime/, no Node built-ins;
 // - shared/ is used by every side: never renderer/ or electron/ (nor core/, cli/, runtime/);
 // - shared/contract, shared/hooks and the pure engine must run anywhere: no Node built-ins either
-//   (shared/engine/node/ is the engine's Node-side host and may use them).
+//   (shared/engine/node/ is the engine's Node-side host and may use them);
+// - runtime/ (the reference runtime server and library) runs on servers without the studio: it may
+//   import shared/ and Node, never core/ (the studio's workspace), cli/, renderer/ or electron/.
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 const noNodeBuiltins = { paths: nodeBuiltins.map((name) => ({ name, message: 'This code must run without Node.' })) };
 const forbid = (group, message) => ({ group, message });
@@ -45,6 +47,14 @@ export const boundaryRules = {
       forbid(['**/engine/node/**', './node/*', './node'], 'The pure engine must not import its Node host.'),
     ],
   },
+  runtime: {
+    patterns: [
+      forbid(
+        ['**/core/**', '**/cli/**', '**/renderer/**', '**/electron/**', 'electron', 'electron/*'],
+        'The runtime stands alone: it may import shared/ and Node, not the studio.',
+      ),
+    ],
+  },
 };
 
 export default tseslint.config(
@@ -69,6 +79,7 @@ export default tseslint.config(
     },
   },
   { files: ['shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.shared] } },
+  { files: ['runtime/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.runtime] } },
   {
     files: ['shared/contract/**/*.ts', 'shared/hooks/**/*.ts', 'shared/engine/**/*.ts'],
     ignores: ['shared/engine/node/**', 'shared/**/*.test.ts'],

@@ -14,6 +14,10 @@ export const nodeEntries = {
   'engine-worker': 'shared/engine/node/worker.ts',
   // The engine's public Node API, for benchmarks and embedders.
   engine: 'shared/engine/node/index.ts',
+  // The reference runtime on its own: `node dist/node/runtime.mjs` takes `pipeline-studio runtime`'s arguments.
+  runtime: 'runtime/main.ts',
+  // The runtime's capture writer thread (runtime.db writes off the event loop); found beside runtime.mjs.
+  'runtime-capture-worker': 'runtime/storage/sqlite/capture-worker.ts',
 };
 
 export async function buildNode() {

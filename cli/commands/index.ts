@@ -4,6 +4,7 @@ import { exportCommand } from './export';
 import { importCommand } from './import';
 import { replayCommand } from './replay';
 import { runCommand } from './run';
+import { runtimeCommand } from './runtime';
 import { secretsCommand } from './secrets';
 import { tracesCommand } from './traces';
 
@@ -24,4 +25,5 @@ export const commands: Record<string, Command> = {
   events: eventsCommand,
   traces: tracesCommand,
   secrets: secretsCommand,
+  runtime: runtimeCommand,
 };

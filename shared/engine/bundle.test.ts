@@ -3,6 +3,7 @@ import {
   canonicalBundle,
   canonicalJson,
   isSafeScriptPath,
+  isValidSecretName,
   toManifest,
   utf8ByteLength,
   validateBundle,
@@ -152,6 +153,14 @@ describe('helpers', () => {
     ]) {
       expect(isSafeScriptPath(bad), bad).toBe(false);
     }
+  });
+
+  it('accepts the secret names a bundle may declare, and only those', () => {
+    for (const good of ['IPQS_API_KEY', 'A', `K${'X'.repeat(63)}`]) expect(isValidSecretName(good), good).toBe(true);
+    for (const bad of ['', 'api_key', '1KEY', '_KEY', 'KEY-1', `K${'X'.repeat(64)}`, 'KEY\n']) {
+      expect(isValidSecretName(bad), bad).toBe(false);
+    }
+    expect(validateBundle({ ...validBundle(), secrets: ['api_key'] }).ok).toBe(isValidSecretName('api_key'));
   });
 
   it('writes canonical JSON: keys sorted at every depth, arrays in order', () => {

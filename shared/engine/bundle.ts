@@ -113,6 +113,11 @@ export function isValidScriptId(id: string): boolean {
   return scriptIdPattern.test(id);
 }
 
+/** A name a bundle may declare in `secrets` (the runtime's secret store takes the same names). */
+export function isValidSecretName(name: string): boolean {
+  return secretNamePattern.test(name);
+}
+
 /** A relative path that stays inside the bundle folder and names a .lua file. */
 export function isSafeScriptPath(file: string): boolean {
   if (file.length === 0 || file.length > 200 || !file.endsWith('.lua')) return false;

@@ -14,6 +14,7 @@ export {
   describeProblems,
   isSafeScriptPath,
   isValidScriptId,
+  isValidSecretName,
   toManifest,
   utf8ByteLength,
   validateBundle,

@@ -1,0 +1,305 @@
+// Runtime invocations over HTTP: `node bench/runtime-invoke.bench.mjs [--quick]`.
+// The reference runtime (dist/node/runtime.mjs, default configuration: one engine worker per core,
+// every invocation traced and captured) runs as a child process on a loopback port with the
+// fixture pipeline (5 scripts in 3 layers on signup.before) published. This process is the client:
+// 200 concurrent clients over keep-alive connections (node:http Agent), each POSTing
+// /v1/hooks/<hook> with a bearer token and a fixture event.
+//   baseline  the same server, the same auth, body parsing, event validation, trace and capture,
+//             on a blocking hook with no layers (password-reset.before): everything but the pipeline
+//   pipeline  signup.before through the 3-layer pipeline in the engine pool
+// Two load shapes, the variants taking turns in each round:
+//   saturated  every client sends its next request as soon as the last one is answered: requests/s
+//              and latency at the server's capacity (latency there is mostly queueing: 200 / rps)
+//   paced      the 200 clients together offer a fixed rate, 40% of the pipeline's saturated
+//              throughput (arrivals spread evenly): the latency a request sees on a server that
+//              keeps up (`keptUp`: served / offered, below ~0.95 the machine could not). "Added by the
+//              pipeline" = pipeline p50/p99 - baseline p50/p99 at that rate; goal: p99 < 10 ms added
+// and no errors (a non-2xx answer or a failed request) anywhere.
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { root } from './lib/engine-internals.mjs';
+import { emit, log, median, quick, round } from './lib/measure.mjs';
+import { bundle, events } from './lib/pipeline-fixture.mjs';
+
+const clients = 200;
+const rounds = quick ? 1 : 3;
+const saturatedMs = quick ? 1500 : 4000;
+const pacedMs = quick ? 2000 : 5000;
+const warmupMs = quick ? 1000 : 3000;
+/** The paced rate, as a share of the pipeline's saturated throughput (measured first). */
+const pacedShare = 0.4;
+
+const entry = path.join(root, 'dist', 'node', 'runtime.mjs');
+if (!existsSync(entry)) {
+  log(`bench: ${entry} is missing: run \`node scripts/build-node.mjs\` or \`npm run bench\``);
+  process.exit(2);
+}
+
+const dataDir = mkdtempSync(path.join(os.tmpdir(), 'runtime-bench-'));
+const env = { ...process.env, PIPELINE_RUNTIME_KEY: randomBytes(32).toString('base64') };
+
+function runOnce(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [entry, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
+    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited ${code}`))));
+  });
+}
+
+const { token } = JSON.parse(
+  await runOnce(['token', 'create', '--scopes', 'publish,invoke', '--name', 'bench', '--data', dataDir]),
+);
+const server = spawn(process.execPath, [entry, '--port', '0', '--data', dataDir], {
+  env,
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+const url = new URL(
+  await new Promise((resolve, reject) => {
+    createInterface({ input: server.stdout }).once('line', (line) => resolve(JSON.parse(line).listening));
+    server.once('exit', (code) => reject(new Error(`the runtime exited (${code}) before listening`)));
+  }),
+);
+// FIFO: every connection is used in turn, so none sits idle long enough to race a server close.
+const agent = new http.Agent({ keepAlive: true, maxSockets: clients, scheduling: 'fifo' });
+
+function request(method, pathname, body, headers = {}) {
+  return new Promise((resolve) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method,
+        path: pathname,
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
+          ...headers,
+        },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode, text }));
+      },
+    );
+    req.on('error', (error) => resolve({ status: 0, text: error.message }));
+    req.end(payload);
+  });
+}
+
+const published = await request('PUT', '/v1/bundle', { bundle: bundle(), message: 'bench' }, { 'if-match': '*' });
+if (published.status !== 201) throw new Error(`publish failed: ${published.status} ${published.text}`);
+
+// Request bodies built once: the fixture's events for the pipeline; for the baseline the same
+// events on a hook without layers (its payload needs only request and user.email).
+const fixture = events(1000).map((recorded) => recorded.event);
+const bodies = {
+  pipeline: { path: '/v1/hooks/signup.before', bodies: fixture.map((event) => JSON.stringify({ event })) },
+  baseline: {
+    path: '/v1/hooks/password-reset.before',
+    bodies: fixture.map((event) =>
+      JSON.stringify({ event: { request: event.request, user: { email: event.user.email } } }),
+    ),
+  },
+};
+
+function invoke(variant, i) {
+  const { path: pathname, bodies: list } = bodies[variant];
+  const payload = list[i % list.length];
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: pathname,
+        agent,
+        headers: {
+          authorization: `Bearer ${token}`,
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(payload),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => {
+          const ok = res.statusCode === 200;
+          resolve({ ok, ms: performance.now() - started, ...(ok ? {} : { error: `HTTP ${res.statusCode}` }) });
+        });
+      },
+    );
+    req.on('error', (error) =>
+      resolve({ ok: false, ms: performance.now() - started, error: error.code ?? error.message }),
+    );
+    req.end(payload);
+  });
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** What went wrong, by kind (`HTTP 503`, `ECONNRESET`…), across the whole bench. */
+const errorKinds = {};
+
+function summarize(samples, errors, elapsedMs) {
+  const sorted = samples.sort((a, b) => a - b);
+  return {
+    requestsPerSecond: (samples.length * 1000) / elapsedMs,
+    p50Ms: percentile(sorted, 50),
+    p99Ms: percentile(sorted, 99),
+    errors,
+    requests: samples.length + errors,
+  };
+}
+
+function count(result) {
+  if (!result.ok) errorKinds[result.error] = (errorKinds[result.error] ?? 0) + 1;
+  return result;
+}
+
+/** Every client sends back to back for `ms`. */
+async function saturated(variant, ms) {
+  const samples = [];
+  let errors = 0;
+  let n = 0;
+  const started = performance.now();
+  const end = started + ms;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (performance.now() < end) {
+        const result = count(await invoke(variant, n++));
+        if (result.ok) samples.push(result.ms);
+        else errors++;
+      }
+    }),
+  );
+  return summarize(samples, errors, performance.now() - started);
+}
+
+/** The clients together offer `rate` requests/s for `ms`, each client on its own evenly spaced schedule. */
+async function paced(variant, rate, ms) {
+  const samples = [];
+  let errors = 0;
+  let n = 0;
+  const interval = (clients * 1000) / rate;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      let next = started + (c * interval) / clients;
+      while (next < started + ms) {
+        const wait = next - performance.now();
+        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+        const result = count(await invoke(variant, n++));
+        if (result.ok) samples.push(result.ms);
+        else errors++;
+        next += interval;
+      }
+    }),
+  );
+  return summarize(samples, errors, performance.now() - started);
+}
+
+try {
+  log(`runtime on ${url.origin}; ${clients} clients; warming up`);
+  for (const variant of ['baseline', 'pipeline']) await saturated(variant, warmupMs / 2);
+
+  const runs = { saturated: { baseline: [], pipeline: [] }, paced: { baseline: [], pipeline: [] } };
+  for (let r = 0; r < rounds; r++) {
+    for (const variant of ['baseline', 'pipeline']) {
+      const result = await saturated(variant, saturatedMs);
+      runs.saturated[variant].push(result);
+      log(
+        `  round ${r + 1} saturated ${variant}: ${Math.round(result.requestsPerSecond)} req/s, p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`,
+      );
+    }
+  }
+  const capacity = median(runs.saturated.pipeline.map((r) => r.requestsPerSecond));
+  const rate = Math.max(50, Math.round((capacity * pacedShare) / 50) * 50);
+  for (let r = 0; r < rounds; r++) {
+    for (const variant of ['baseline', 'pipeline']) {
+      const result = await paced(variant, rate, pacedMs);
+      runs.paced[variant].push(result);
+      log(
+        `  round ${r + 1} paced ${rate}/s ${variant}: p50 ${result.p50Ms.toFixed(2)} ms, p99 ${result.p99Ms.toFixed(2)} ms, ${result.errors} errors`,
+      );
+    }
+  }
+
+  const med = (list, key) => round(median(list.map((r) => r[key])));
+  const figures = (list, offered) => ({
+    requestsPerSecond: Math.round(median(list.map((r) => r.requestsPerSecond))),
+    ...(offered ? { keptUp: round(median(list.map((r) => r.requestsPerSecond)) / offered) } : {}),
+    p50Ms: med(list, 'p50Ms'),
+    p99Ms: med(list, 'p99Ms'),
+    errors: list.reduce((sum, r) => sum + r.errors, 0),
+    requests: list.reduce((sum, r) => sum + r.requests, 0),
+  });
+  const result = {
+    clients,
+    layers: 3,
+    scripts: 5,
+    saturated: {
+      baseline: figures(runs.saturated.baseline),
+      pipeline: figures(runs.saturated.pipeline),
+      ratioPipelineVsBaselineThroughput: round(
+        median(runs.saturated.pipeline.map((r) => r.requestsPerSecond)) /
+          median(runs.saturated.baseline.map((r) => r.requestsPerSecond)),
+      ),
+    },
+    paced: {
+      requestsPerSecond: rate,
+      baseline: figures(runs.paced.baseline, rate),
+      pipeline: figures(runs.paced.pipeline, rate),
+    },
+  };
+  const added = {
+    p50Ms: round(result.paced.pipeline.p50Ms - result.paced.baseline.p50Ms),
+    p99Ms: round(result.paced.pipeline.p99Ms - result.paced.baseline.p99Ms),
+  };
+  result.paced.addedByPipeline = added;
+  result.saturated.addedByPipeline = {
+    p50Ms: round(result.saturated.pipeline.p50Ms - result.saturated.baseline.p50Ms),
+    p99Ms: round(result.saturated.pipeline.p99Ms - result.saturated.baseline.p99Ms),
+  };
+  const errors = ['saturated', 'paced'].reduce(
+    (sum, shape) => sum + result[shape].baseline.errors + result[shape].pipeline.errors,
+    0,
+  );
+  const health = await request('GET', '/v1/health');
+  emit('runtime-invoke', {
+    ...result,
+    goals: [
+      {
+        name: 'no errors',
+        met: errors === 0,
+        value: errors,
+        target: 0,
+        ...(errors ? { detail: JSON.stringify(errorKinds) } : {}),
+      },
+      {
+        name: `p99 added by the pipeline at ${rate} req/s < 10 ms`,
+        met: added.p99Ms < 10,
+        value: added.p99Ms,
+        target: '< 10 ms',
+      },
+      { name: 'runtime healthy after the load', met: health.status === 200, value: health.status, target: 200 },
+    ],
+  });
+} finally {
+  agent.destroy();
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+  rmSync(dataDir, { recursive: true, force: true });
+}

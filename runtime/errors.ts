@@ -1,0 +1,37 @@
+import type { BundleProblem } from '../shared/engine';
+
+// Errors of the runtime's operations, with the code the HTTP layer maps to a status
+// (server/errors.ts) and that embedders can switch on.
+
+export type RuntimeErrorCode =
+  /** The bundle breaks the rules of hooks.md/formats.md; `problems` lists each. */
+  | 'PIPELINE_INVALID'
+  /** The bundle declares secrets that have no value on this runtime; `missing` names them. */
+  | 'SECRETS_MISSING'
+  /** The expected active bundle (If-Match) is not the active one; `activeHash` is. */
+  | 'PRECONDITION_FAILED'
+  | 'INVALID_EVENT'
+  | 'INVALID_NAME'
+  | 'INVALID_VALUE'
+  | 'UNKNOWN_HOOK'
+  | 'NOT_FOUND'
+  | 'CLOSED';
+
+export class RuntimeError extends Error {
+  override name = 'RuntimeError';
+  constructor(
+    readonly code: RuntimeErrorCode,
+    message: string,
+    readonly details: {
+      problems?: BundleProblem[] | { path: string; message: string }[];
+      missing?: string[];
+      activeHash?: string | null;
+    } = {},
+  ) {
+    super(message);
+  }
+}
+
+export function isRuntimeError(error: unknown, code?: RuntimeErrorCode): error is RuntimeError {
+  return error instanceof RuntimeError && (code === undefined || error.code === code);
+}

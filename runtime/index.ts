@@ -1,0 +1,19 @@
+// The reference runtime's public API, for embedders: the library (createRuntime), the HTTP server
+// over it (createRuntimeServer), and the storage interface with its SQLite default.
+
+export { createRuntime } from './runtime';
+export type {
+  ActivationResult,
+  ActiveBundle,
+  PublishRequest,
+  RollbackRequest,
+  Runtime,
+  RuntimeOptions,
+} from './runtime';
+export type { HookAnswer } from './invoke';
+export { RuntimeError, isRuntimeError, type RuntimeErrorCode } from './errors';
+export { parseRuntimeConfig, runtimeConfigSchema, type RuntimeConfig, type RuntimeConfigInput } from './config';
+export { createRuntimeServer, type RuntimeServer, type RuntimeServerOptions } from './server/runtime-server';
+export { createToken, parseScopes, tokenPrefix } from './auth/tokens';
+export { openSqliteStorage, SqliteRuntimeStorage } from './storage/sqlite/sqlite-storage';
+export * from './storage/types';

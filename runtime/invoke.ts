@@ -1,0 +1,258 @@
+import {
+  defaultLimits,
+  runPipeline,
+  type ExecutionPlan,
+  type JsonObject,
+  type JsonValue,
+  type PipelineResult,
+  type Trace,
+} from '../shared/engine';
+import type { EnginePool } from '../shared/engine/node';
+import { makeSpan } from '../shared/engine/otlp';
+import { modeOf, type HookId, type HookMode } from '../shared/hooks';
+import { deadlineOf, type ActivePlanSet } from './active-set';
+import type { CaptureItem } from './capture/capture-writer';
+import type { RuntimeConfig } from './config';
+import { newEventId, newTraceId } from './ids';
+import type { SecretMasker } from './secrets/secret-masker';
+
+// One invocation of a hook: the active pipeline in the engine pool, bounded by the hook's deadline.
+// Decisions where hooks.md and the runtime API are silent:
+// - no active bundle, or no layers for the hook: allow (blocking), no data (enrichment), nothing
+//   to run (async). A runtime without a pipeline must not lock users out;
+// - the deadline passes (or the engine cannot take the run: QUEUE_FULL, a closed pool): a blocking
+//   hook denies unless every script of the pipeline says onError = "allow" (any of them could be
+//   the one still running, and "deny" is the default); an enrichment hook adds nothing. The answer
+//   carries `error.code` (TIMEOUT, QUEUE_FULL…) and a generic reason; the run, which cannot be
+//   recalled from its worker, still finishes and its trace is stored with `runtime.deadline_exceeded`;
+// - async (`.after`) hooks answer at once with `accepted` and the trace id; the run goes on in the
+//   background (each script capped to the async deadline) and is traced and captured like the others;
+// - the trace id is chosen here, before the run, so that an answer given at the deadline or at
+//   once (async) names the trace that will be stored; the engine's ids are rewritten to it.
+
+export interface HookAnswer {
+  hook: HookId;
+  mode: HookMode;
+  allow?: boolean;
+  reason?: string;
+  code?: string;
+  data?: JsonObject;
+  /** Async hooks: the run was accepted and continues in the background. */
+  accepted?: true;
+  /** The pipeline failed (a script error or limit, the deadline, the engine): the first code. */
+  error?: { code: string; script?: string };
+  traceId: string;
+}
+
+export interface InvokeDeps {
+  pool: EnginePool;
+  config: RuntimeConfig;
+  masker(set: ActivePlanSet): SecretMasker;
+  capture(item: CaptureItem): void;
+  /** Background (async hook) runs, so that close() and flush() can wait for them. */
+  track(run: Promise<unknown>): void;
+  random?: () => number;
+}
+
+type Settled =
+  { kind: 'done'; result: PipelineResult; trace: Trace } | { kind: 'failed'; code: string; message: string };
+
+export async function invokeHook(
+  deps: InvokeDeps,
+  set: ActivePlanSet,
+  hook: HookId,
+  event: JsonObject,
+): Promise<HookAnswer> {
+  const traceId = newTraceId();
+  const startedAt = Date.now();
+  const sampled = (deps.random ?? Math.random)() < deps.config.capture.sampleRate;
+  const masker = deps.masker(set);
+  const plan = set.plans.get(hook);
+  const mode = modeOf(hook);
+
+  const record = (trace: Trace, outcome: JsonValue) => {
+    deps.capture({
+      hook,
+      trace,
+      masker,
+      ...(sampled ? { event: { id: newEventId(startedAt), at: startedAt, payload: event, outcome } } : {}),
+    });
+  };
+
+  if (!plan) {
+    const { result, trace } = await runPipeline(
+      { plan: emptyPlan(hook, mode), event },
+      { runner: { run: () => Promise.reject(new Error('no scripts')) }, clock: wallClock, ids: fixedTraceId(traceId) },
+    );
+    const answer = answerOf(result, traceId);
+    record(trace, outcomeOf(answer, result));
+    return mode === 'async' ? { hook, mode, accepted: true, traceId } : answer;
+  }
+
+  const deadlineMs = deadlineOf(deps.config, plan);
+  const run: Promise<Settled> = deps.pool.runPipeline(plan, event).then(
+    ({ result, trace }) => ({ kind: 'done', result, trace: withTraceId(trace, traceId) }),
+    (error: unknown) => ({
+      kind: 'failed',
+      code: typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : 'RUNTIME_ERROR',
+      message: error instanceof Error ? error.message : String(error),
+    }),
+  );
+
+  if (mode === 'async') {
+    // Nobody waits for the answer, so there is no race: each script's limit is already capped to
+    // the async deadline (active-set.ts), which bounds the run.
+    const background = run.then((settled) => {
+      if (settled.kind === 'done') record(settled.trace, outcomeOf(answerOf(settled.result, traceId), settled.result));
+      else
+        record(failureTrace(traceId, plan, startedAt, settled.code, settled.message), {
+          results: {},
+          error: { code: settled.code },
+        });
+    });
+    deps.track(background);
+    return { hook, mode, accepted: true, traceId };
+  }
+
+  const settled = await race(run, deadlineMs);
+  if (settled.kind === 'done') {
+    const answer = maskAnswer(masker, answerOf(settled.result, traceId));
+    record(settled.trace, outcomeOf(answer, settled.result));
+    return answer;
+  }
+  const code = settled.kind === 'deadline' ? 'TIMEOUT' : settled.code;
+  const answer = fallbackAnswer(plan, traceId, code, deadlineMs);
+  if (settled.kind === 'deadline') {
+    // The run finishes in its worker anyway: its trace is kept, marked, with what was answered.
+    const late = run.then((late) => {
+      const trace =
+        late.kind === 'done'
+          ? lateTrace(late.trace, answer)
+          : failureTrace(traceId, plan, startedAt, late.code, late.message, answer);
+      record(trace, outcomeOf(answer));
+    });
+    deps.track(late);
+  } else {
+    record(failureTrace(traceId, plan, startedAt, code, settled.message, answer), outcomeOf(answer));
+  }
+  return answer;
+}
+
+const wallClock = { now: () => performance.timeOrigin + performance.now() };
+
+function fixedTraceId(traceId: string) {
+  return { traceId: () => traceId, spanId: () => newTraceId().slice(0, 16) };
+}
+
+function emptyPlan(hook: HookId, mode: HookMode): ExecutionPlan {
+  return { key: `none:${hook}`, hook, mode, layers: [], env: {}, secretNames: [], limits: defaultLimits };
+}
+
+function race(run: Promise<Settled>, deadlineMs: number): Promise<Settled | { kind: 'deadline' }> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<{ kind: 'deadline' }>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'deadline' }), deadlineMs);
+  });
+  return Promise.race([run, deadline]).finally(() => clearTimeout(timer));
+}
+
+function withTraceId(trace: Trace, traceId: string): Trace {
+  trace.traceId = traceId;
+  for (const span of trace.spans) span.traceId = traceId;
+  return trace;
+}
+
+function answerOf(result: PipelineResult, traceId: string): HookAnswer {
+  const answer: HookAnswer = { hook: result.hook, mode: result.mode, traceId };
+  if (result.mode === 'blocking') {
+    answer.allow = result.allow ?? true;
+    if (result.reason !== undefined) answer.reason = result.reason;
+    if (result.code !== undefined) answer.code = result.code;
+  }
+  if (result.mode === 'enrichment') answer.data = result.data ?? {};
+  if (result.error) {
+    answer.error = { code: result.error.code };
+    if (result.error.scriptId !== undefined) answer.error.script = result.error.scriptId;
+  }
+  return answer;
+}
+
+function maskAnswer(masker: SecretMasker, answer: HookAnswer): HookAnswer {
+  if (masker.empty) return answer;
+  if (answer.reason !== undefined) answer.reason = masker.text(answer.reason);
+  if (answer.code !== undefined) answer.code = masker.text(answer.code);
+  if (answer.data !== undefined) answer.data = masker.json(answer.data);
+  return answer;
+}
+
+function fallbackAnswer(plan: ExecutionPlan, traceId: string, code: string, deadlineMs: number): HookAnswer {
+  const answer: HookAnswer = { hook: plan.hook, mode: plan.mode, traceId, error: { code } };
+  if (plan.mode === 'blocking') {
+    const allow = plan.layers.every((layer) => layer.every((script) => script.onError === 'allow'));
+    answer.allow = allow;
+    if (!allow) {
+      answer.reason =
+        code === 'TIMEOUT'
+          ? `the pipeline did not finish within ${deadlineMs} ms (TIMEOUT)`
+          : `the pipeline could not run (${code})`;
+      answer.code = code;
+    }
+  }
+  if (plan.mode === 'enrichment') answer.data = {};
+  return answer;
+}
+
+/** The recorded `outcome` (formats.md), in the replay line's field names (outcome.ts). */
+function outcomeOf(answer: HookAnswer, result?: PipelineResult): JsonValue {
+  const outcome: JsonObject = {};
+  if (answer.mode === 'blocking') {
+    outcome.allow = answer.allow ?? true;
+    if (answer.reason !== undefined) outcome.reason = answer.reason;
+    if (answer.code !== undefined) outcome.code = answer.code;
+  }
+  if (answer.mode === 'enrichment') outcome.data = answer.data ?? {};
+  if (answer.mode === 'async') outcome.results = result?.results ?? {};
+  if (answer.error) outcome.error = { code: answer.error.code };
+  return outcome;
+}
+
+function lateTrace(trace: Trace, answer?: HookAnswer): Trace {
+  const root = trace.spans[0];
+  if (root) {
+    root.attributes['runtime.deadline_exceeded'] = true;
+    if (answer?.allow !== undefined) root.attributes['runtime.answer'] = answer.allow ? 'allow' : 'deny';
+  }
+  return trace;
+}
+
+/** A trace for a run the engine gave nothing back for (refused, or failed outside the scripts). */
+function failureTrace(
+  traceId: string,
+  plan: ExecutionPlan,
+  startedAt: number,
+  code: string,
+  message: string,
+  answer?: HookAnswer,
+): Trace {
+  const attributes: Record<string, string | number | boolean> = {
+    'pipeline.hook': plan.hook,
+    'pipeline.mode': plan.mode,
+    'pipeline.plan_key': plan.key,
+    'pipeline.layers': plan.layers.length,
+    'pipeline.ok': false,
+    'pipeline.error.code': code,
+  };
+  if (code === 'TIMEOUT') attributes['runtime.deadline_exceeded'] = true;
+  if (answer?.allow !== undefined) attributes['runtime.answer'] = answer.allow ? 'allow' : 'deny';
+  const root = makeSpan({
+    traceId,
+    spanId: newTraceId().slice(0, 16),
+    name: `hook ${plan.hook}`,
+    kind: 'hook',
+    startMs: startedAt,
+    endMs: Date.now(),
+    error: `${code}: ${message}`,
+    attributes,
+  });
+  return { traceId, hook: plan.hook, spans: [root] };
+}

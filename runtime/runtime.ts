@@ -1,0 +1,335 @@
+import { isValidSecretName, type JsonObject, type RecordedEvent, type Trace } from '../shared/engine';
+import { createEnginePool, type EnginePool } from '../shared/engine/node';
+import { isHookId, validateEvent, type HookId } from '../shared/hooks';
+import { buildPlanSet, buildPlans, emptyPlanSet, type ActivePlanSet } from './active-set';
+import { checkPublishable } from './bundle-check';
+import { CaptureWriter } from './capture/capture-writer';
+import { createRedactor } from './capture/redaction';
+import { parseRuntimeConfig, type RuntimeConfig } from './config';
+import { warmUp } from './engine-warm-up';
+import { RuntimeError } from './errors';
+import { invokeHook, type HookAnswer } from './invoke';
+import { SecretCipher } from './secrets/secret-cipher';
+import { loadSecretsKey } from './secrets/secrets-key';
+import { SecretMasker } from './secrets/secret-masker';
+import { TokenVerifier } from './auth/token-verifier';
+import { openSqliteStorage } from './storage/sqlite/sqlite-storage';
+import type {
+  BundleVersionRecord,
+  CaptureQuery,
+  RuntimeStorage,
+  StoredBundleVersion,
+  StoredToken,
+} from './storage/types';
+import type {
+  ActivationResult,
+  ActiveBundle,
+  PublishRequest,
+  RollbackRequest,
+  Runtime,
+  RuntimeOptions,
+} from './runtime-types';
+
+export type {
+  ActivationResult,
+  ActiveBundle,
+  PublishRequest,
+  RollbackRequest,
+  Runtime,
+  RuntimeOptions,
+} from './runtime-types';
+
+// The reference runtime as a library: what the HTTP server serves and what a host application
+// can embed instead (`runHook(hookId, event)` in-process). State lives behind RuntimeStorage
+// (SQLite in the data folder by default); the pipeline runs in the studio's own engine pool.
+
+const keyCheckMeta = 'secrets_key_check';
+const maxSecretBytes = 64 * 1024;
+const maxQueryLimit = 10_000;
+const maxTraceLimit = 1000;
+
+export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
+  const config = parseRuntimeConfig(options.config ?? {});
+  const log = options.log ?? ((message: string) => process.stderr.write(`pipeline-runtime: ${message}\n`));
+  if (!options.storage && !options.dataDir) throw new Error('createRuntime needs a dataDir or a storage');
+  const storage = options.storage ?? openSqliteStorage(options.dataDir as string);
+  try {
+    let key = options.secretsKey;
+    if (!key) {
+      if (!options.dataDir && !options.keyFile && !process.env.PIPELINE_RUNTIME_KEY) {
+        throw new Error('createRuntime needs a secretsKey, a keyFile, PIPELINE_RUNTIME_KEY or a dataDir');
+      }
+      const loaded = loadSecretsKey({ keyFile: options.keyFile, dataDir: options.dataDir ?? '.' });
+      for (const warning of loaded.warnings) log(`warning: ${warning}`);
+      if (loaded.source === 'created')
+        log(`created the secrets key ${options.dataDir}/runtime.key (keep a copy apart from the data)`);
+      key = loaded.key;
+    }
+    const cipher = new SecretCipher(key);
+    cipher.verifyKeyCheck(await storage.metaSetIfAbsent(keyCheckMeta, cipher.keyCheck()));
+    const secrets = new Map<string, { value: string; updatedAt: number }>();
+    for (const stored of await storage.secrets()) {
+      secrets.set(stored.name, { value: cipher.open(stored.name, stored.sealed), updatedAt: stored.updatedAt });
+    }
+    const active = await storage.activeVersion();
+    const pool = createEnginePool({
+      ...(config.workers !== undefined ? { workers: config.workers } : {}),
+      secrets: { get: async (name) => secrets.get(name)?.value },
+      ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
+      ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+    });
+    try {
+      await warmUp(pool);
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return new ReferenceRuntime(storage, config, cipher, secrets, pool, active, log);
+  } catch (error) {
+    await storage.close();
+    throw error;
+  }
+}
+
+class ReferenceRuntime implements Runtime {
+  private active: ActivePlanSet;
+  private maskers = new WeakMap<ActivePlanSet, SecretMasker>();
+  private readonly capture: CaptureWriter;
+  private readonly verifier: TokenVerifier;
+  private readonly background = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(
+    readonly storage: RuntimeStorage,
+    readonly config: RuntimeConfig,
+    private readonly cipher: SecretCipher,
+    private readonly secrets: Map<string, { value: string; updatedAt: number }>,
+    private readonly pool: EnginePool,
+    active: StoredBundleVersion | undefined,
+    private readonly log: (message: string) => void,
+  ) {
+    this.active = active ? buildPlanSet(active, config) : emptyPlanSet;
+    this.verifier = new TokenVerifier(storage);
+    this.capture = new CaptureWriter(storage, {
+      flushIntervalMs: config.capture.flushIntervalMs,
+      batchSize: config.capture.batchSize,
+      maxPending: config.capture.maxPending,
+      source: config.source,
+      retention: config.retention,
+      redactor: createRedactor(config.capture.redaction),
+      onError: (error) => log(`capture: ${error instanceof Error ? error.message : String(error)}`),
+    });
+  }
+
+  async runHook(hookId: string, event: unknown): Promise<HookAnswer> {
+    this.ensureOpen();
+    if (!isHookId(hookId)) throw new RuntimeError('UNKNOWN_HOOK', `unknown hook "${hookId}"`);
+    const checked = validateEvent(hookId, event);
+    if (!checked.ok) throw new RuntimeError('INVALID_EVENT', checked.message, { problems: checked.problems });
+    // One read of the reference: this invocation runs the set that was active when it arrived.
+    const set = this.active;
+    return invokeHook(
+      {
+        pool: this.pool,
+        config: this.config,
+        masker: (s) => this.maskerOf(s),
+        capture: (item) => this.capture.push(item),
+        track: (run) => this.track(run),
+      },
+      set,
+      hookId,
+      checked.event as JsonObject,
+    );
+  }
+
+  async publish(request: PublishRequest): Promise<ActivationResult> {
+    this.ensureOpen();
+    this.checkExpected(request.expectedHash);
+    const { bundle, hash } = await checkPublishable(request.bundle, new Set(this.secrets.keys()));
+    if (hash === this.active.hash && request.expectedHash === hash) return this.unchanged();
+    return this.activate(request.expectedHash, {
+      hash,
+      bundle,
+      publishedAt: Date.now(),
+      author: request.author,
+      message: request.message ?? '',
+      kind: 'publish',
+    });
+  }
+
+  async rollback(request: RollbackRequest): Promise<ActivationResult> {
+    this.ensureOpen();
+    if (request.expectedHash !== undefined) this.checkExpected(request.expectedHash);
+    const target = await this.storage.bundleVersion(request.version);
+    if (!target) throw new RuntimeError('NOT_FOUND', `there is no version ${request.version}`);
+    const missing = target.bundle.secrets.filter((name) => !this.secrets.has(name));
+    if (missing.length > 0) {
+      throw new RuntimeError(
+        'SECRETS_MISSING',
+        `version ${request.version} declares secrets that have no value on this runtime: ${missing.join(', ')}`,
+        { missing },
+      );
+    }
+    const expected = request.expectedHash !== undefined ? request.expectedHash : this.active.hash;
+    if (target.hash === this.active.hash && expected === target.hash) return this.unchanged();
+    return this.activate(expected, {
+      hash: target.hash,
+      bundle: target.bundle,
+      publishedAt: Date.now(),
+      author: request.author,
+      message: request.message ?? `rollback to version ${request.version}`,
+      kind: 'rollback',
+      restoredFrom: request.version,
+    });
+  }
+
+  history(limit = 100): Promise<BundleVersionRecord[]> {
+    return this.storage.history(Math.max(1, Math.min(limit, 1000)));
+  }
+
+  activeBundle(): ActiveBundle | undefined {
+    return this.active.version;
+  }
+
+  activeHash(): string | null {
+    return this.active.hash;
+  }
+
+  async setSecret(name: string, value: string): Promise<{ name: string; updatedAt: number }> {
+    this.ensureOpen();
+    if (!isValidSecretName(name)) {
+      throw new RuntimeError('INVALID_NAME', 'a secret name is 1–64 of A–Z, 0–9 and "_", starting with a letter');
+    }
+    if (value.length === 0 || Buffer.byteLength(value, 'utf8') > maxSecretBytes) {
+      throw new RuntimeError('INVALID_VALUE', `a secret value must be 1 byte to ${maxSecretBytes / 1024} KB`);
+    }
+    const updatedAt = Date.now();
+    await this.storage.putSecret({ name, sealed: this.cipher.seal(name, value), updatedAt });
+    this.secrets.set(name, { value, updatedAt });
+    // The masks are per plan set and read the values: rebuild them.
+    this.maskers = new WeakMap();
+    return { name, updatedAt };
+  }
+
+  secretNames(): { name: string; updatedAt: number }[] {
+    return [...this.secrets.entries()]
+      .map(([name, { updatedAt }]) => ({ name, updatedAt }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  async events(query: Partial<CaptureQuery> = {}): Promise<RecordedEvent[]> {
+    await this.capture.flush();
+    const rows = await this.storage.events(normalizeQuery(query));
+    return rows.map((row) => JSON.parse(row.line) as RecordedEvent);
+  }
+
+  async traces(query: Partial<Omit<CaptureQuery, 'hook'>> = {}): Promise<Trace[]> {
+    await this.capture.flush();
+    const rows = await this.storage.traces(
+      normalizeQuery({ ...query, limit: Math.min(query.limit ?? 100, maxTraceLimit) }),
+    );
+    return rows.map((row) => JSON.parse(row.json) as Trace);
+  }
+
+  verifyToken(token: string): Promise<StoredToken | undefined> {
+    return this.verifier.verify(token);
+  }
+
+  async flush(): Promise<void> {
+    while (this.background.size > 0) await Promise.all([...this.background]);
+    await this.capture.flush();
+  }
+
+  captureStats() {
+    return this.capture.stats();
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await Promise.race([
+        (async () => {
+          while (this.background.size > 0) await Promise.all([...this.background]);
+        })(),
+        new Promise((resolve) => setTimeout(resolve, this.config.deadlines.asyncMs + 1000).unref()),
+      ]);
+      await this.capture.close();
+    } finally {
+      await this.pool.close();
+      await this.storage.close();
+    }
+  }
+
+  private track(run: Promise<unknown>): void {
+    const tracked = run.catch((error: unknown) => {
+      this.log(`background run failed: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    this.background.add(tracked);
+    void tracked.finally(() => this.background.delete(tracked));
+  }
+
+  private maskerOf(set: ActivePlanSet): SecretMasker {
+    let masker = this.maskers.get(set);
+    if (!masker) {
+      const values: string[] = [];
+      for (const name of set.secretNames) {
+        const secret = this.secrets.get(name);
+        if (secret) values.push(secret.value);
+      }
+      masker = new SecretMasker(values);
+      this.maskers.set(set, masker);
+    }
+    return masker;
+  }
+
+  private checkExpected(expectedHash: string | null): void {
+    if (expectedHash !== this.active.hash) {
+      throw new RuntimeError('PRECONDITION_FAILED', preconditionMessage(this.active.hash), {
+        activeHash: this.active.hash,
+      });
+    }
+  }
+
+  private unchanged(): ActivationResult {
+    const { bundle: _bundle, ...record } = this.active.version as StoredBundleVersion;
+    return { changed: false, active: record };
+  }
+
+  private async activate(
+    expectedHash: string | null,
+    next: Parameters<RuntimeStorage['activate']>[1],
+  ): Promise<ActivationResult> {
+    // Planned before the commit: nothing that could fail is left between the commit and the swap.
+    const plans = buildPlans(next.bundle, next.hash, this.config);
+    const result = await this.storage.activate(expectedHash, next);
+    if (!result.ok) {
+      throw new RuntimeError('PRECONDITION_FAILED', preconditionMessage(result.activeHash), {
+        activeHash: result.activeHash,
+      });
+    }
+    // Committed: swap the whole plan set in one assignment. An activation that committed earlier
+    // but resolves later (a networked storage) must not replace a newer one.
+    const set = buildPlanSet(result.active, this.config, plans);
+    if ((this.active.version?.version ?? 0) < result.active.version) this.active = set;
+    const { bundle: _bundle, ...record } = result.active;
+    return { changed: true, active: record };
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new RuntimeError('CLOSED', 'the runtime is closed');
+  }
+}
+
+function preconditionMessage(activeHash: string | null): string {
+  return activeHash === null
+    ? 'no bundle is active: publish with If-Match: *'
+    : `the active bundle is ${activeHash}: someone published meanwhile; fetch it and retry`;
+}
+
+function normalizeQuery(query: Partial<CaptureQuery>): CaptureQuery {
+  const normalized: CaptureQuery = { limit: Math.max(1, Math.min(query.limit ?? 1000, maxQueryLimit)) };
+  if (query.hook !== undefined) normalized.hook = query.hook as HookId;
+  if (query.since !== undefined) normalized.since = query.since;
+  return normalized;
+}

@@ -1,0 +1,207 @@
+import { describe, expect, it } from 'vitest';
+import { api, bundleOf, publish, signupEvent, useServedRuntime, useTempDirs } from '../testing/harness';
+
+const tempDir = useTempDirs();
+const serve = useServedRuntime();
+
+/**
+ * Keeps the script busy for `ms` of wall time with few Lua instructions (each iteration spends a
+ * few milliseconds inside a C string search), so that the instruction budget never trips first
+ * however fast or loaded the machine is.
+ */
+const slow = (ms: number, then = 'return true') =>
+  `local t = helpers.now()\nwhile helpers.now() - t < ${ms} do local _ = ("a"):rep(1500):find(".-b") end\n${then}`;
+
+const invoke = (served: { url: string; token: string }, hook: string, event: unknown) =>
+  api(served.url, 'POST', `/v1/hooks/${hook}`, { token: served.token, body: { event } });
+
+describe('invoking hooks over HTTP', () => {
+  it('allows and adds nothing when no bundle is active or the hook has no layers', async () => {
+    const served = await serve(tempDir());
+    expect((await invoke(served, 'signup.before', signupEvent('a@b.co'))).json).toMatchObject({ allow: true });
+    const enrich = await invoke(served, 'session.enrich', {
+      request: { ip: '203.0.113.1' },
+      user: { email: 'a@b.co' },
+      session: { id: 's1' },
+    });
+    expect(enrich.json).toEqual({ data: {}, traceId: expect.any(String) });
+    await publish(served, bundleOf({ a: 'return { allow = false }' }, { 'signup.before': { layers: [['a']] } }));
+    expect(
+      (
+        await invoke(served, 'signin.before', {
+          request: { ip: '203.0.113.1' },
+          user: { email: 'a@b.co' },
+          method: 'otp',
+        })
+      ).json,
+    ).toMatchObject({
+      allow: true,
+    });
+  });
+
+  it('checks the hook and the event: 404 for an unknown hook, 422 naming the missing field', async () => {
+    const served = await serve(tempDir());
+    expect((await invoke(served, 'signup.during', {})).status).toBe(404);
+    const invalid = await invoke(served, 'signup.before', { request: { ip: '1.2.3.4' }, provider: 'email' });
+    expect(invalid.status).toBe(422);
+    expect(invalid.json.error).toMatchObject({
+      code: 'INVALID_EVENT',
+      problems: [{ path: 'user', message: expect.any(String) }],
+    });
+    const notObject = await api(served.url, 'POST', '/v1/hooks/signup.before', {
+      token: served.token,
+      body: { event: [1] },
+    });
+    expect(notObject.status).toBe(422);
+  });
+
+  it('settles a script past its time limit by its onError, named in the answer', async () => {
+    // Each script's limit is also capped below the hook deadline (active-set.ts); here the scripts'
+    // own 200 ms limit applies, with the deadline far enough not to race it on a loaded machine.
+    const served = await serve(tempDir(), { config: { deadlines: { blockingMs: 3000, enrichmentMs: 3000 } } });
+    await publish(
+      served,
+      bundleOf(
+        {
+          'stuck-deny': { source: slow(5000), timeoutMs: 200 },
+          'stuck-allow': { source: slow(5000), onError: 'allow', timeoutMs: 200 },
+          'stuck-enrich': { source: slow(5000, 'return { x = 1 }'), timeoutMs: 200 },
+          fine: 'return { y = 2 }',
+        },
+        {
+          'signup.before': { layers: [['stuck-deny']] },
+          'signin.before': { layers: [['stuck-allow']] },
+          'token.enrich': { layers: [['stuck-enrich', 'fine']] },
+        },
+      ),
+    );
+    const started = Date.now();
+    const denied = await invoke(served, 'signup.before', signupEvent('a@b.co'));
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(denied.json).toMatchObject({
+      allow: false,
+      code: 'TIMEOUT',
+      error: { code: 'TIMEOUT', script: 'stuck-deny' },
+    });
+    const allowed = await invoke(served, 'signin.before', {
+      request: { ip: '203.0.113.1' },
+      user: { email: 'a@b.co' },
+      method: 'otp',
+    });
+    expect(allowed.json).toMatchObject({ allow: true, error: { code: 'TIMEOUT', script: 'stuck-allow' } });
+    const enriched = await invoke(served, 'token.enrich', {
+      request: { ip: '203.0.113.1' },
+      user: { email: 'a@b.co' },
+      token: { type: 'access' },
+      claims: {},
+    });
+    expect(enriched.json).toMatchObject({ data: { y: 2 }, error: { code: 'TIMEOUT' } });
+  });
+
+  it('answers at the hook deadline when the layers together take longer, by the scripts’ onError', async () => {
+    const served = await serve(tempDir(), { config: { deadlines: { blockingMs: 400 } } });
+    const layers = { layers: [['s1'], ['s2'], ['s3']] };
+    await publish(
+      served,
+      bundleOf(
+        {
+          s1: { source: slow(250), onError: 'allow' },
+          s2: { source: slow(250) },
+          s3: { source: slow(250), onError: 'allow' },
+        },
+        { 'signup.before': layers },
+      ),
+    );
+    const started = Date.now();
+    const answer = await invoke(served, 'signup.before', signupEvent('a@b.co'));
+    const took = Date.now() - started;
+    expect(took).toBeGreaterThanOrEqual(390);
+    // (No upper bound on a loaded machine: the answer itself shows it came from the deadline, since
+    // each script alone stays within its limit and a finished run would have allowed.)
+    expect(answer.json).toMatchObject({ allow: false, code: 'TIMEOUT', error: { code: 'TIMEOUT' } });
+    expect(answer.json.reason).toMatch(/did not finish within 400 ms/);
+
+    // The run finished in its worker: its trace is kept, marked, under the answer's trace id.
+    await served.runtime.flush();
+    const traces = await served.runtime.traces();
+    const trace = traces.find((t) => t.traceId === answer.json.traceId);
+    expect(trace?.spans[0]?.attributes).toMatchObject({ 'runtime.deadline_exceeded': true, 'runtime.answer': 'deny' });
+    const events = await served.runtime.events();
+    expect(events.at(-1)?.outcome).toMatchObject({ allow: false, error: { code: 'TIMEOUT' } });
+
+    // All allow: the deadline lets the sign-up through.
+    await publish(
+      served,
+      bundleOf(
+        { s1: { source: slow(250), onError: 'allow' }, s2: { source: slow(250), onError: 'allow' } },
+        { 'signup.before': { layers: [['s1'], ['s2']] } },
+      ),
+    );
+    expect((await invoke(served, 'signup.before', signupEvent('a@b.co'))).json).toMatchObject({
+      allow: true,
+      error: { code: 'TIMEOUT' },
+    });
+  });
+
+  it('accepts async hooks at once (202) and runs them in the background, traced', async () => {
+    const served = await serve(tempDir());
+    await publish(
+      served,
+      bundleOf(
+        { audit: { source: slow(3000, 'return { audited = true }'), timeoutMs: 5000 } },
+        { 'signup.after': { layers: [['audit']] } },
+      ),
+    );
+    const started = Date.now();
+    const accepted = await invoke(served, 'signup.after', {
+      request: { ip: '203.0.113.1' },
+      user: { id: 'u1', email: 'a@b.co' },
+    });
+    // Not a speed check: the script takes 3 s, so an answer before then did not wait for it.
+    expect(Date.now() - started).toBeLessThan(2500);
+    expect(accepted.status).toBe(202);
+    expect(accepted.json).toEqual({ accepted: true, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    await served.runtime.flush();
+    const [event] = await served.runtime.events({ hook: 'signup.after' });
+    expect(event?.outcome).toEqual({ results: { audit: { audited: true } } });
+    const otlp = await api(served.url, 'GET', '/v1/traces?limit=5', { token: served.token });
+    const spans =
+      (otlp.json.resourceSpans as { scopeSpans: { spans: { traceId: string; name: string }[] }[] }[])[0]?.scopeSpans[0]
+        ?.spans ?? [];
+    expect(spans.filter((s) => s.traceId === accepted.json.traceId).map((s) => s.name)).toEqual([
+      'hook signup.after',
+      'layer 1',
+      'script audit',
+    ]);
+  });
+
+  it('pages events by hook, since and limit, and refuses a bad query with 400', async () => {
+    const served = await serve(tempDir());
+    for (let i = 0; i < 5; i++) await invoke(served, 'signup.before', signupEvent(`u${i}@example.com`));
+    await invoke(served, 'signin.before', { request: { ip: '203.0.113.1' }, user: { email: 'a@b.co' }, method: 'otp' });
+    const lines = async (query: string) =>
+      (await api(served.url, 'GET', `/v1/events${query}`, { token: served.token })).text
+        .trim()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => JSON.parse(line) as { id: string; hook: string; at: string });
+    const all = await lines('');
+    expect(all).toHaveLength(6);
+    expect((await lines('?hook=signup.before')).every((e) => e.hook === 'signup.before')).toBe(true);
+    const lastTwo = await lines('?limit=2');
+    expect(lastTwo.map((e) => e.id)).toEqual(all.slice(-2).map((e) => e.id));
+    const since = await lines(`?since=${encodeURIComponent(all[3]?.at ?? '')}`);
+    expect(since.map((e) => e.id)).toEqual(expect.arrayContaining(all.slice(3).map((e) => e.id)));
+    expect((await lines('?since=0&limit=1')).map((e) => e.id)).toEqual([all[0]?.id]);
+    for (const bad of ['?limit=0', '?limit=x', '?hook=nope', '?since=yesterday', '?other=1']) {
+      expect((await api(served.url, 'GET', `/v1/events${bad}`, { token: served.token })).status, bad).toBe(400);
+    }
+  });
+
+  it('captures only the sampled share of invocations, but traces every one', async () => {
+    const served = await serve(tempDir(), { config: { capture: { sampleRate: 0 } } });
+    for (let i = 0; i < 3; i++) await invoke(served, 'signup.before', signupEvent(`u${i}@example.com`));
+    expect(await served.runtime.events()).toHaveLength(0);
+    expect(await served.runtime.traces()).toHaveLength(3);
+  });
+});

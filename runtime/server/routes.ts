@@ -1,0 +1,266 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { z } from 'zod';
+import { toOtlpJson } from '../../shared/engine';
+import { isRuntimeError, type RuntimeError } from '../errors';
+import type { Runtime } from '../runtime';
+import type { BundleVersionRecord, StoredToken, TokenScope } from '../storage/types';
+import { HttpError, commonHeaders, parseEntityTags, readJson, sendJson } from './http-io';
+import {
+  eventsQuerySchema,
+  historyQuerySchema,
+  invokeBodySchema,
+  problemsOf,
+  publishBodySchema,
+  rollbackBodySchema,
+  secretBodySchema,
+  tracesQuerySchema,
+} from './schemas';
+
+// The endpoints of runtime-api.md: method, path pattern, scope (null: no token) and handler.
+
+export interface RequestContext {
+  req: IncomingMessage;
+  res: ServerResponse;
+  runtime: Runtime;
+  params: Record<string, string>;
+  query: URLSearchParams;
+  /** The verified token (absent only on routes without a scope). */
+  token?: StoredToken;
+}
+
+export interface Route {
+  method: 'GET' | 'PUT' | 'POST';
+  pattern: RegExp;
+  /** Names of the pattern's groups, in order. */
+  params?: string[];
+  scope: TokenScope | null;
+  handle(context: RequestContext): Promise<void>;
+}
+
+/** Body caps per route: a bundle is at most a few hundred 5 KB scripts; events are bounded by the engine (1 MB). */
+export const bodyLimits = { bundle: 4 * 1024 * 1024, event: 1024 * 1024, small: 64 * 1024 + 1024 };
+
+const statusOfRuntimeError: Record<RuntimeError['code'], number> = {
+  PIPELINE_INVALID: 422,
+  SECRETS_MISSING: 409,
+  PRECONDITION_FAILED: 412,
+  INVALID_EVENT: 422,
+  INVALID_NAME: 400,
+  INVALID_VALUE: 422,
+  UNKNOWN_HOOK: 404,
+  NOT_FOUND: 404,
+  CLOSED: 503,
+};
+
+export function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof HttpError) return error;
+  if (!isRuntimeError(error)) return undefined;
+  const extra: Record<string, unknown> = {};
+  if (error.details.problems) extra.problems = error.details.problems;
+  if (error.details.missing) extra.missing = error.details.missing;
+  if (error.details.activeHash !== undefined) extra.activeHash = error.details.activeHash;
+  return new HttpError(statusOfRuntimeError[error.code], error.code, error.message, extra);
+}
+
+function parseBody<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    throw new HttpError(422, 'INVALID_BODY', 'the body does not have the expected fields', {
+      problems: problemsOf(parsed.error),
+    });
+  }
+  return parsed.data;
+}
+
+function parseQuery<S extends z.ZodType>(schema: S, query: URLSearchParams): z.output<S> {
+  const parsed = schema.safeParse(Object.fromEntries(query));
+  if (!parsed.success) {
+    throw new HttpError(400, 'INVALID_QUERY', 'the query string is not valid', { problems: problemsOf(parsed.error) });
+  }
+  return parsed.data;
+}
+
+function authorOf(context: RequestContext, author: string | undefined): string {
+  if (author) return author;
+  const token = context.token;
+  return token?.name ? token.name : `token ${token?.id ?? 'unknown'}`;
+}
+
+/** The expected active hash from If-Match: null for `*`; 428 when absent. */
+function expectedHash(context: RequestContext, required: boolean): string | null | undefined {
+  const tags = parseEntityTags(context.req.headers['if-match']);
+  if (tags === undefined) {
+    if (!required) return undefined;
+    throw new HttpError(
+      428,
+      'PRECONDITION_REQUIRED',
+      'If-Match is required: the ETag of the active bundle (GET /v1/bundle), or * when none is active',
+    );
+  }
+  if (tags === '*') return null;
+  const active = context.runtime.activeHash();
+  // A list matches when it names the active bundle; otherwise the first tag fails the comparison.
+  return active !== null && tags.includes(active) ? active : (tags[0] ?? '');
+}
+
+function versionJson(record: BundleVersionRecord) {
+  return {
+    version: record.version,
+    hash: record.hash,
+    publishedAt: new Date(record.publishedAt).toISOString(),
+    author: record.author,
+    message: record.message,
+    kind: record.kind,
+    ...(record.restoredFrom !== undefined ? { restoredFrom: record.restoredFrom } : {}),
+  };
+}
+
+export const routes: Route[] = [
+  {
+    method: 'GET',
+    pattern: /^\/v1\/health$/,
+    scope: null,
+    async handle({ res, runtime }) {
+      const active = runtime.activeBundle();
+      sendJson(res, 200, { status: 'ok', activeHash: active?.hash ?? null, version: active?.version ?? null });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/bundle$/,
+    scope: 'publish',
+    async handle({ req, res, runtime }) {
+      const active = runtime.activeBundle();
+      if (!active) throw new HttpError(404, 'NO_ACTIVE_BUNDLE', 'no bundle has been published to this runtime');
+      const etag = `"${active.hash}"`;
+      const none = parseEntityTags(req.headers['if-none-match']);
+      if (none === '*' || none?.includes(active.hash)) {
+        res.writeHead(304, { ...commonHeaders, etag });
+        res.end();
+        return;
+      }
+      const { author, ...rest } = versionJson(active);
+      sendJson(res, 200, { ...rest, publishedBy: author, bundle: active.bundle }, { etag });
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/v1\/bundle$/,
+    scope: 'publish',
+    async handle(context) {
+      const expected = expectedHash(context, true) as string | null;
+      const body = parseBody(publishBodySchema, await readJson(context.req, bodyLimits.bundle));
+      const result = await context.runtime.publish({
+        bundle: body.bundle,
+        expectedHash: expected,
+        author: authorOf(context, body.author),
+        ...(body.message !== undefined ? { message: body.message } : {}),
+      });
+      sendJson(
+        context.res,
+        result.changed ? 201 : 200,
+        { ...versionJson(result.active), changed: result.changed },
+        { etag: `"${result.active.hash}"`, ...(result.changed ? { location: '/v1/bundle' } : {}) },
+      );
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/bundle\/history$/,
+    scope: 'publish',
+    async handle({ res, runtime, query }) {
+      const { limit } = parseQuery(historyQuerySchema, query);
+      const versions = await runtime.history(limit ?? 100);
+      sendJson(res, 200, { active: runtime.activeBundle()?.version ?? null, versions: versions.map(versionJson) });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/bundle\/rollback$/,
+    scope: 'publish',
+    async handle(context) {
+      const expected = expectedHash(context, false);
+      const body = parseBody(rollbackBodySchema, await readJson(context.req, bodyLimits.small));
+      const result = await context.runtime.rollback({
+        version: body.version,
+        author: authorOf(context, body.author),
+        ...(expected !== undefined ? { expectedHash: expected } : {}),
+        ...(body.message !== undefined ? { message: body.message } : {}),
+      });
+      sendJson(
+        context.res,
+        200,
+        { ...versionJson(result.active), changed: result.changed },
+        { etag: `"${result.active.hash}"` },
+      );
+    },
+  },
+  {
+    method: 'PUT',
+    pattern: /^\/v1\/secrets\/([^/]+)$/,
+    params: ['name'],
+    scope: 'secrets:write',
+    async handle(context) {
+      const name = context.params.name ?? '';
+      const body = parseBody(secretBodySchema, await readJson(context.req, bodyLimits.small));
+      const saved = await context.runtime.setSecret(name, body.value);
+      sendJson(context.res, 200, { name: saved.name, updatedAt: new Date(saved.updatedAt).toISOString() });
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/secrets$/,
+    scope: 'secrets:write',
+    async handle({ res, runtime }) {
+      const secrets = runtime
+        .secretNames()
+        .map((secret) => ({ name: secret.name, updatedAt: new Date(secret.updatedAt).toISOString() }));
+      sendJson(res, 200, { secrets });
+    },
+  },
+  {
+    method: 'POST',
+    pattern: /^\/v1\/hooks\/([^/]+)$/,
+    params: ['hookId'],
+    scope: 'invoke',
+    async handle(context) {
+      const body = parseBody(invokeBodySchema, await readJson(context.req, bodyLimits.event));
+      const answer = await context.runtime.runHook(context.params.hookId ?? '', body.event);
+      const { hook: _hook, mode: _mode, ...rest } = answer;
+      sendJson(context.res, answer.accepted ? 202 : 200, rest);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/events$/,
+    scope: 'events:read',
+    async handle({ res, runtime, query }) {
+      const parsed = parseQuery(eventsQuerySchema, query);
+      const events = await runtime.events({
+        ...(parsed.hook !== undefined ? { hook: parsed.hook } : {}),
+        ...(parsed.since !== undefined ? { since: parsed.since } : {}),
+        ...(parsed.limit !== undefined ? { limit: parsed.limit } : {}),
+      });
+      const text = events.map((event) => `${JSON.stringify(event)}\n`).join('');
+      res.writeHead(200, {
+        ...commonHeaders,
+        'content-type': 'application/x-ndjson; charset=utf-8',
+        'content-length': Buffer.byteLength(text),
+      });
+      res.end(text);
+    },
+  },
+  {
+    method: 'GET',
+    pattern: /^\/v1\/traces$/,
+    scope: 'events:read',
+    async handle({ res, runtime, query }) {
+      const parsed = parseQuery(tracesQuerySchema, query);
+      const traces = await runtime.traces({
+        ...(parsed.since !== undefined ? { since: parsed.since } : {}),
+        ...(parsed.limit !== undefined ? { limit: parsed.limit } : {}),
+      });
+      sendJson(res, 200, toOtlpJson(traces, { serviceName: `pipeline-runtime/${runtime.config.source}` }));
+    },
+  },
+];

@@ -1,0 +1,135 @@
+import type { Bundle } from '../../shared/engine';
+import type { HookId } from '../../shared/hooks';
+
+// The runtime's state behind one interface, so that the embedded SQLite default (./sqlite) can be
+// joined by a PostgreSQL implementation (issue 8) without touching the runtime. Rules for any
+// implementation:
+// - every method is async and takes or returns plain data (times are epoch milliseconds);
+// - `activate` is the only way to change the active bundle: one compare-and-swap in one
+//   transaction (check the active hash, append the version, point at it), so that two publishers
+//   racing with the same If-Match cannot both win, and a crash leaves the old or the new pointer;
+// - version numbers are assigned by the storage inside that transaction (1, 2, 3, … never reused);
+// - secrets arrive sealed (AES-GCM); the storage never sees a plaintext value or the key;
+// - tokens are stored as SHA-256 hashes; the storage never sees a token.
+
+export interface BundleVersionRecord {
+  version: number;
+  /** The bundle's content hash (formats.md). */
+  hash: string;
+  publishedAt: number;
+  author: string;
+  message: string;
+  /** `rollback`: the content of `restoredFrom` made active again. */
+  kind: 'publish' | 'rollback';
+  restoredFrom?: number;
+}
+
+export interface StoredBundleVersion extends BundleVersionRecord {
+  bundle: Bundle;
+}
+
+export interface NewBundleVersion {
+  hash: string;
+  bundle: Bundle;
+  publishedAt: number;
+  author: string;
+  message: string;
+  kind: 'publish' | 'rollback';
+  restoredFrom?: number;
+}
+
+export type ActivateResult =
+  | { ok: true; active: StoredBundleVersion }
+  /** The active hash was not the expected one: `activeHash` is what is active now (null: none). */
+  | { ok: false; activeHash: string | null };
+
+/** AES-256-GCM output; see secrets/secret-cipher.ts. */
+export interface SealedSecret {
+  iv: Uint8Array;
+  tag: Uint8Array;
+  ciphertext: Uint8Array;
+}
+
+export interface StoredSecret {
+  name: string;
+  sealed: SealedSecret;
+  updatedAt: number;
+}
+
+/** A captured event, already redacted: `line` is its NDJSON line (formats.md) without the newline. */
+export interface StoredEvent {
+  id: string;
+  hook: HookId;
+  at: number;
+  line: string;
+}
+
+/** A finished trace (the engine's form, secrets masked) as JSON text. */
+export interface StoredTrace {
+  traceId: string;
+  hook: HookId;
+  startedAt: number;
+  json: string;
+}
+
+export interface CaptureQuery {
+  hook?: HookId;
+  /** Inclusive lower bound on the capture time (epoch ms). Without it: the most recent `limit`. */
+  since?: number;
+  limit: number;
+}
+
+export interface RetentionPolicy {
+  maxEvents: number;
+  eventMaxAgeMs: number;
+  maxTraces: number;
+  traceMaxAgeMs: number;
+}
+
+export const tokenScopes = ['publish', 'invoke', 'events:read', 'secrets:write'] as const;
+export type TokenScope = (typeof tokenScopes)[number];
+
+export interface StoredToken {
+  /** The public part of the token (`psrt_<id>_…`), the lookup key. */
+  id: string;
+  /** SHA-256 (hex) of the whole token. */
+  hash: string;
+  scopes: TokenScope[];
+  name: string;
+  createdAt: number;
+  revokedAt?: number;
+}
+
+export interface RuntimeStorage {
+  // ---- bundles
+  activeVersion(): Promise<StoredBundleVersion | undefined>;
+  bundleVersion(version: number): Promise<StoredBundleVersion | undefined>;
+  /** Newest first. */
+  history(limit: number): Promise<BundleVersionRecord[]>;
+  /** Compare-and-swap: `expectedHash` null means "only if no bundle is active". */
+  activate(expectedHash: string | null, next: NewBundleVersion): Promise<ActivateResult>;
+
+  // ---- secrets and settings
+  putSecret(secret: StoredSecret): Promise<void>;
+  secrets(): Promise<StoredSecret[]>;
+  /** Sets `key` only if it has no value; returns the value that is stored afterwards. */
+  metaSetIfAbsent(key: string, value: string): Promise<string>;
+
+  // ---- captured events and traces
+  appendCaptured(batch: { events: readonly StoredEvent[]; traces: readonly StoredTrace[] }): Promise<void>;
+  /** Oldest first. */
+  events(query: CaptureQuery): Promise<StoredEvent[]>;
+  /** Oldest first; `hook` is ignored. */
+  traces(query: CaptureQuery): Promise<StoredTrace[]>;
+  /** Deletes what the policy no longer keeps; returns how many rows went. */
+  prune(policy: RetentionPolicy, now: number): Promise<{ events: number; traces: number }>;
+
+  // ---- tokens
+  addToken(token: StoredToken): Promise<void>;
+  token(id: string): Promise<StoredToken | undefined>;
+  tokens(): Promise<StoredToken[]>;
+  /** false when there is no such token or it was already revoked. */
+  revokeToken(id: string, at: number): Promise<boolean>;
+
+  close(): Promise<void>;
+}
