@@ -135,14 +135,15 @@ async function replayFromUi(page) {
     .click();
   const bar = page.getByRole('progressbar', { name: 'Replay progress' });
   await bar.waitFor();
+  const results = page.getByRole('grid', { name: 'Replay results' });
   const samples = [];
-  for (;;) {
-    const value = await bar.getAttribute('aria-valuenow').catch(() => null);
-    if (value === null || !(await bar.isVisible().catch(() => false))) break;
-    samples.push({ t: Date.now() - started, value: Number(value) });
+  // The bar stays, full, when the run ends; the results table appears then.
+  while (!(await results.isVisible())) {
+    if (Date.now() - started > 5 * 60_000) throw new Error('the replay did not finish within 5 minutes');
+    const value = await bar.getAttribute('aria-valuenow', { timeout: 1000 }).catch(() => null);
+    if (value !== null) samples.push({ t: Date.now() - started, value: Number(value) });
     await page.waitForTimeout(100);
   }
-  await page.getByRole('grid', { name: 'Replay results' }).waitFor();
   const seconds = (Date.now() - started) / 1000;
   const distinct = new Set(samples.map((sample) => sample.value)).size;
   return { seconds, samples: samples.length, distinctValues: distinct };
