@@ -11,6 +11,7 @@ import { scriptHandlers } from './authoring/scripts';
 import { secretHandlers } from './authoring/secrets';
 import { StudioServices, type StudioServicesOptions } from './authoring/services';
 import { workspaceInfoHandlers } from './authoring/workspace-info';
+import { publishHandlers } from './publish/publish-handlers';
 import { eventLibraryHandlers } from './replay/event-library';
 import { replayHandlers } from './replay/replay-handlers';
 import { runHandlers } from './replay/runs';
@@ -78,6 +79,7 @@ export function createHandlers(options: CoreOptions): StudioCore {
     ...replayHandlers(services),
     ...runHandlers(services),
     ...traceHandlers(services),
+    ...publishHandlers(services),
   };
   return { handlers: withDeclaredErrors(handlers), close: () => services.close() };
 }

@@ -1,11 +1,16 @@
 import { checkCommand } from './check';
+import { envCommand } from './env';
 import { eventsCommand } from './events';
 import { exportCommand } from './export';
 import { importCommand } from './import';
+import { publishCommand } from './publish';
+import { pullEventsCommand } from './pull-events';
 import { replayCommand } from './replay';
+import { rollbackCommand } from './rollback';
 import { runCommand } from './run';
 import { runtimeCommand } from './runtime';
 import { secretsCommand } from './secrets';
+import { statusCommand } from './status';
 import { tracesCommand } from './traces';
 
 export interface Command {
@@ -26,4 +31,9 @@ export const commands: Record<string, Command> = {
   traces: tracesCommand,
   secrets: secretsCommand,
   runtime: runtimeCommand,
+  env: envCommand,
+  publish: publishCommand,
+  rollback: rollbackCommand,
+  status: statusCommand,
+  'pull-events': pullEventsCommand,
 };

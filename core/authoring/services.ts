@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { ContractError } from '../../shared/contract';
 import { createEnginePool, type EnginePool } from '../../shared/engine/node';
 import { Keychain, keychainLabel, RuntimeTokenStore, SecretStore } from '../secrets';
+import { Publisher } from '../publish/publisher';
 import { ReplayJobs, staleRunMessage } from '../replay/replay-jobs';
 import { resolveDataDir, Workspace } from '../store';
 import { EnvironmentSecrets } from './environment-secrets';
@@ -39,6 +40,9 @@ export class StudioServices {
     engine: () => this.replayEngine(),
     secrets: this.environmentSecrets,
   });
+
+  /** Publishes, rollbacks and event pulls against the environments' runtimes (core/publish). */
+  readonly publisher: Publisher = new Publisher(this);
 
   constructor(private readonly options: StudioServicesOptions = {}) {
     this.keychain = options.keychain ?? new Keychain();
@@ -115,7 +119,11 @@ export class StudioServices {
     this.pool = null;
     this.replayPool = null;
     try {
+      // A running publish stops before its request (or waits for the answer and records it); its
+      // suite replay, if any, is cancelled by the replay jobs' shutdown.
+      const publishing = this.publisher.shutdown();
       await this.replayJobs.shutdown();
+      await publishing;
       await Promise.all(pools.map((pool) => pool?.close()));
     } finally {
       this.opened?.close();

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hookIdSchema, hookModes, lifecycleGroups } from '../hooks/definitions';
 
 import { authoringChannels } from './authoring-channels';
+import { publishChannels } from './publish-channels';
 import { replayChannels } from './replay-channels';
 import type { ChannelSpec } from './channel-spec';
 
@@ -45,6 +46,7 @@ export const contract = {
   },
   ...authoringChannels,
   ...replayChannels,
+  ...publishChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

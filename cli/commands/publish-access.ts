@@ -1,0 +1,91 @@
+import { createInterface } from 'node:readline/promises';
+import { ContractError } from '../../shared/contract';
+import { environmentHandlers } from '../../core/authoring/environments';
+import { toContractError } from '../../core/authoring/errors';
+import { StudioServices } from '../../core/authoring/services';
+import { publishHandlers } from '../../core/publish/publish-handlers';
+import { UsageError } from '../usage-error';
+
+// What the environment and publish commands (env, publish, rollback, status, pull-events) share:
+// they call the studio's own handlers (core/authoring/environments.ts, core/publish), so the CLI publishes exactly as the
+// desktop app does, with the same gates and the same errors. Decided here:
+// - a handler's error becomes one line on stderr, `<command>: CODE: message`;
+// - exit code 2 for what the user must fix on this side (an unknown environment, no runtime URL or
+//   token, the keychain or the workspace unusable, a missing confirmation), 1 for what the runtime
+//   or the gates refused (cli.md: 1 = the check failed);
+// - the core is always closed (engine workers, workspace) before the command returns.
+
+const usageCodes = new Set([
+  'NOT_FOUND',
+  'NO_RUNTIME_URL',
+  'NO_TOKEN',
+  'KEYCHAIN_UNAVAILABLE',
+  'STORE_UNAVAILABLE',
+  'CONFIRMATION_REQUIRED',
+  'INVALID',
+  'INVALID_INPUT',
+  'CONFLICT',
+  'UNAVAILABLE',
+]);
+
+/** Thrown for a refusal of the runtime or a gate: exit 1 after its line on stderr. */
+export class CommandFailed extends Error {}
+
+const handledCodes = [...usageCodes, 'RUNTIME_UNREACHABLE', 'RUNTIME_REFUSED', 'BUSY', 'VERSION_NOT_FOUND'];
+
+export type StudioHandlers = ReturnType<typeof environmentHandlers> & ReturnType<typeof publishHandlers>;
+
+export async function withStudioCore(
+  command: string,
+  dataDir: string | undefined,
+  use: (handlers: StudioHandlers, services: StudioServices) => Promise<number>,
+): Promise<number> {
+  const services = new StudioServices(dataDir !== undefined ? { dataDir } : {});
+  const handlers: StudioHandlers = { ...environmentHandlers(services), ...publishHandlers(services) };
+  try {
+    return await use(handlers, services);
+  } catch (caught) {
+    // The store's and the keychain's failures, as the desktop app's handlers answer them.
+    const error = toContractError(caught, handledCodes);
+    if (error instanceof ContractError) {
+      const line = `${command}: ${error.code}: ${error.message.replace(/\s*\n\s*/g, ' ')}`;
+      if (usageCodes.has(error.code)) throw new UsageError(line);
+      process.stderr.write(`${line}\n`);
+      return 1;
+    }
+    throw error;
+  } finally {
+    await services.close();
+  }
+}
+
+/**
+ * Production's confirmation: --yes, or the name typed at a terminal. Without a terminal and
+ * without --yes it is a usage error: a script must say --yes explicitly.
+ */
+export async function confirmEnvironment(
+  command: string,
+  environment: string,
+  yes: boolean | undefined,
+): Promise<string | undefined> {
+  if (environment !== 'production') return undefined;
+  if (yes) return environment;
+  if (!process.stdin.isTTY) {
+    throw new UsageError(`${command}: ${environment} needs confirmation: pass --yes (no terminal to ask on)`);
+  }
+  const prompt = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await prompt.question(`Type "${environment}" to confirm: `);
+    if (answer.trim() !== environment) throw new UsageError(`${command}: not confirmed; nothing was changed`);
+    return environment;
+  } finally {
+    prompt.close();
+  }
+}
+
+export function requireEnvOption(command: string, value: string | undefined): string {
+  if (value === undefined || value === '') throw new UsageError(`${command}: --env <name> is required`);
+  return value;
+}
+
+export const json = (value: unknown) => process.stdout.write(`${JSON.stringify(value)}\n`);
