@@ -6,6 +6,7 @@ import { ScriptsView } from '../features/scripts/ScriptsView';
 import { EventDropTarget } from '../features/events/EventDropTarget';
 import { EventsView } from '../features/events/EventsView';
 import { RunsView } from '../features/runs/RunsView';
+import { PublishView } from '../features/publish/PublishView';
 import { SecretsView } from '../features/secrets/SecretsView';
 import { TracesView } from '../features/traces/TracesView';
 import { ShortcutsDialog } from './ShortcutsDialog';
@@ -76,7 +77,7 @@ export function App() {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      const digit = /^Digit([1-6])$/.exec(event.code);
+      const digit = /^Digit([1-7])$/.exec(event.code);
       if (event.altKey && !event.ctrlKey && !event.metaKey && digit?.[1]) {
         const target = views[Number(digit[1]) - 1];
         if (target) {
@@ -156,6 +157,7 @@ export function App() {
               {view === 'runs' && <RunsView selectedRunId={openRunId} onSelectRun={setOpenRunId} />}
               {view === 'traces' && <TracesView selectedTraceId={openTraceId} onSelectTrace={setOpenTraceId} />}
               {view === 'secrets' && <SecretsView />}
+              {view === 'publish' && <PublishView onNavigate={setView} />}
             </StudioDataContext>
           )}
         </main>

@@ -1,4 +1,4 @@
-export type ViewId = 'pipeline' | 'scripts' | 'events' | 'runs' | 'traces' | 'secrets';
+export type ViewId = 'pipeline' | 'scripts' | 'events' | 'runs' | 'traces' | 'secrets' | 'publish';
 
 export const views: { id: ViewId; label: string; shortcut: string; icon: string }[] = [
   { id: 'pipeline', label: 'Pipeline', shortcut: 'Alt+1', icon: '⋮⋮' },
@@ -7,4 +7,5 @@ export const views: { id: ViewId; label: string; shortcut: string; icon: string 
   { id: 'runs', label: 'Replay runs', shortcut: 'Alt+4', icon: '▶' },
   { id: 'traces', label: 'Traces', shortcut: 'Alt+5', icon: '▤' },
   { id: 'secrets', label: 'Secrets & environments', shortcut: 'Alt+6', icon: '••' },
+  { id: 'publish', label: 'Publish', shortcut: 'Alt+7', icon: '⇪' },
 ];

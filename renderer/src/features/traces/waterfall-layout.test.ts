@@ -118,19 +118,16 @@ describe('waterfallRows', () => {
     expect(parentRow(rows, 0)).toBe(0);
   });
 
-  it('lays out 2,000 spans in well under the frame budget', () => {
+  it('lays out 2,000 spans, every one a row (speed: bench/replay-ui)', () => {
     const spans = [span('root', undefined, 'hook', 'hook', 0, 1000)];
     for (let l = 0; l < 40; l += 1) {
       spans.push(span(`l${l}`, 'root', 'layer', `layer ${l + 1}`, l * 25, l * 25 + 24));
       for (let s = 0; s < 49; s += 1)
         spans.push(span(`l${l}s${s}`, `l${l}`, 'script', `script s${s}`, l * 25, l * 25 + s * 0.4));
     }
-    const started = performance.now();
     const tree = buildSpanTree(spans);
     const rows = waterfallRows(tree, new Set(), criticalPath(tree));
-    const elapsed = performance.now() - started;
     expect(rows).toHaveLength(1 + 40 * 50);
-    expect(elapsed).toBeLessThan(50);
   });
 });
 
