@@ -23,6 +23,11 @@ export const systemDeps = [
     present: () => onPath('make') && onPath('g++') && onPath('python3'),
     apt: 'build-essential python3',
   },
+  {
+    what: 'openssl (a self-signed certificate for the runtime TLS test)',
+    present: () => onPath('openssl'),
+    apt: 'openssl',
+  },
   { what: 'native Lua 5.4 (benchmark baseline)', present: () => onPath('lua5.4'), apt: 'lua5.4', optional: true },
 ];
 

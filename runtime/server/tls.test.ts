@@ -9,8 +9,6 @@ import { isLoopbackHost } from './listen-address';
 const tempDir = useTempDirs();
 const serve = useServedRuntime();
 
-const openssl = spawnSync('openssl', ['version'], { encoding: 'utf8' }).status === 0;
-
 function httpsGet(
   url: string,
   ca: Buffer,
@@ -62,51 +60,48 @@ describe('TLS', () => {
     }
   });
 
-  it.skipIf(!openssl)(
-    'serves https with the given certificate (self-signed, made with the openssl CLI)',
-    async () => {
-      const dir = tempDir();
-      const cert = path.join(dir, 'cert.pem');
-      const key = path.join(dir, 'key.pem');
-      execFileSync(
-        'openssl',
-        [
-          'req',
-          '-x509',
-          '-newkey',
-          'ec',
-          '-pkeyopt',
-          'ec_paramgen_curve:prime256v1',
-          '-nodes',
-          '-days',
-          '1',
-          '-subj',
-          '/CN=localhost',
-          '-addext',
-          'subjectAltName=IP:127.0.0.1,DNS:localhost',
-          '-keyout',
-          key,
-          '-out',
-          cert,
-        ],
-        { stdio: 'ignore' },
-      );
-      const runtime = await spawnRuntime(path.join(dir, 'data'), ['--tls-cert', cert, '--tls-key', key]);
-      try {
-        expect(runtime.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
-        const health = await httpsGet(`${runtime.url}/v1/health`, readFileSync(cert));
-        expect(health.status).toBe(200);
-        expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
-        expect(health.headers['strict-transport-security']).toMatch(/max-age=/);
-        // A client that does not trust the certificate does not get through.
-        await expect(api(runtime.url, 'GET', '/v1/health')).rejects.toThrow();
-      } finally {
-        runtime.child.kill('SIGTERM');
-        await runtime.exited;
-      }
-    },
-    30_000,
-  );
+  // openssl is a test dependency (scripts/system-deps.mjs installs it): never skipped.
+  it('serves https with the given certificate (self-signed, made with the openssl CLI)', async () => {
+    const dir = tempDir();
+    const cert = path.join(dir, 'cert.pem');
+    const key = path.join(dir, 'key.pem');
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=localhost',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1,DNS:localhost',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { stdio: 'ignore' },
+    );
+    const runtime = await spawnRuntime(path.join(dir, 'data'), ['--tls-cert', cert, '--tls-key', key]);
+    try {
+      expect(runtime.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+      const health = await httpsGet(`${runtime.url}/v1/health`, readFileSync(cert));
+      expect(health.status).toBe(200);
+      expect(JSON.parse(health.body)).toMatchObject({ status: 'ok' });
+      expect(health.headers['strict-transport-security']).toMatch(/max-age=/);
+      // A client that does not trust the certificate does not get through.
+      await expect(api(runtime.url, 'GET', '/v1/health')).rejects.toThrow();
+    } finally {
+      runtime.child.kill('SIGTERM');
+      await runtime.exited;
+    }
+  }, 30_000);
 });
 
 describe('behind a TLS-terminating proxy', () => {
