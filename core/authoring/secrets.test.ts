@@ -198,6 +198,17 @@ describe('a secret value set through secrets.set', () => {
     await call('traces.export', { traceIds: traces.traces.map((trace) => trace.traceId) });
     await call('runs.delete', { runId });
     await call('events.delete', { ids: ['evt-2'] });
+    // Staging has no runtime here: the publish channels answer with their errors, which are
+    // scanned too. The whole flow with pushed secret values, against a real runtime, is scanned in
+    // core/publish/publish.test.ts.
+    for (const channel of ['publish.preview', 'publish.history', 'events.pull'] as const) {
+      expect((await fail(channel, { environment: 'staging' })).code).toBe('NO_RUNTIME_URL');
+    }
+    expect((await fail('publish.start', { environment: 'staging', message: 'm', pushSecrets: true })).code).toBe(
+      'NO_RUNTIME_URL',
+    );
+    expect((await fail('publish.rollback', { environment: 'staging', version: 1 })).code).toBe('NO_RUNTIME_URL');
+    expect((await fail('publish.progress', { jobId: 'none' })).code).toBe('NOT_FOUND');
     await call('secrets.delete', { environment: 'staging', name: 'API_KEY' });
     expect([...called].sort()).toEqual([...channelNames].sort());
 

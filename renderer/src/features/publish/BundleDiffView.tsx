@@ -60,68 +60,28 @@ export function BundleDiffView({ diff }: { diff: BundleDiff }) {
           </ul>
         </>
       )}
-      {hooks.length > 0 && (
-        <table className="publish-table" aria-label="Changed hooks">
-          <caption>Hooks</caption>
-          <thead>
-            <tr>
-              <th scope="col">Hook</th>
-              <th scope="col">Change</th>
-              <th scope="col">On the runtime</th>
-              <th scope="col">To publish</th>
-            </tr>
-          </thead>
-          <tbody>
-            {hooks.map((hook) => (
-              <tr key={hook.hook}>
-                <th scope="row">
-                  <code>{hook.hook}</code>
-                </th>
-                <td>
-                  <ChangeTag change={hook.change} />
-                </td>
-                <td>
-                  <code>{layersText(hook.before)}</code>
-                </td>
-                <td>
-                  <code>{layersText(hook.after)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {env.length > 0 && (
-        <table className="publish-table" aria-label="Changed env">
-          <caption>Env</caption>
-          <thead>
-            <tr>
-              <th scope="col">Key</th>
-              <th scope="col">Change</th>
-              <th scope="col">On the runtime</th>
-              <th scope="col">To publish</th>
-            </tr>
-          </thead>
-          <tbody>
-            {env.map((entry) => (
-              <tr key={entry.key}>
-                <th scope="row">
-                  <code>{entry.key}</code>
-                </th>
-                <td>
-                  <ChangeTag change={entry.change} />
-                </td>
-                <td>
-                  <code>{entry.before ?? '—'}</code>
-                </td>
-                <td>
-                  <code>{entry.after ?? '—'}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+      <ChangeTable
+        label="Changed hooks"
+        caption="Hooks"
+        keyHeader="Hook"
+        rows={hooks.map((hook) => ({
+          key: hook.hook,
+          change: hook.change,
+          before: layersText(hook.before),
+          after: layersText(hook.after),
+        }))}
+      />
+      <ChangeTable
+        label="Changed env"
+        caption="Env"
+        keyHeader="Key"
+        rows={env.map((entry) => ({
+          key: entry.key,
+          change: entry.change,
+          before: entry.before ?? '—',
+          after: entry.after ?? '—',
+        }))}
+      />
       {secrets.length > 0 && (
         <>
           <h5>Secret names</h5>
@@ -136,5 +96,46 @@ export function BundleDiffView({ diff }: { diff: BundleDiff }) {
         </>
       )}
     </section>
+  );
+}
+
+/** Before and after of named entries (a hook's layers, a pipeline variable); nothing when empty. */
+function ChangeTable(props: {
+  label: string;
+  caption: string;
+  keyHeader: string;
+  rows: { key: string; change: Change; before: string; after: string }[];
+}) {
+  if (props.rows.length === 0) return null;
+  return (
+    <table className="publish-table" aria-label={props.label}>
+      <caption>{props.caption}</caption>
+      <thead>
+        <tr>
+          <th scope="col">{props.keyHeader}</th>
+          <th scope="col">Change</th>
+          <th scope="col">On the runtime</th>
+          <th scope="col">To publish</th>
+        </tr>
+      </thead>
+      <tbody>
+        {props.rows.map((row) => (
+          <tr key={row.key}>
+            <th scope="row">
+              <code>{row.key}</code>
+            </th>
+            <td>
+              <ChangeTag change={row.change} />
+            </td>
+            <td>
+              <code>{row.before}</code>
+            </td>
+            <td>
+              <code>{row.after}</code>
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

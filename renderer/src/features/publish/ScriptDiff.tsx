@@ -1,5 +1,4 @@
-import { useEffect, useRef } from 'react';
-import { monaco, theme } from '../scripts/monaco-env';
+import { useMonacoDiff } from '../scripts/use-monaco-diff';
 
 interface Props {
   title: string;
@@ -7,36 +6,9 @@ interface Props {
   modified: string;
 }
 
-/**
- * A script on the runtime and in this workspace, side by side (Monaco's read-only diff editor, as
- * the script editor's DiffView, without its "back to the editor" header). The gutter menu (revert
- * buttons) is off: it means nothing read-only, and disposing a diff editor that has it logs
- * "AbstractContextKeyService has been disposed" (microsoft/monaco-editor#4581).
- */
+/** A script on the runtime and in this workspace, side by side (the script editor's diff, without its header). */
 export function ScriptDiff({ title, original, modified }: Props) {
-  const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!host.current) return;
-    const left = monaco.editor.createModel(original, 'lua');
-    const right = monaco.editor.createModel(modified, 'lua');
-    const diff = monaco.editor.createDiffEditor(host.current, {
-      theme: theme(),
-      readOnly: true,
-      originalEditable: false,
-      automaticLayout: true,
-      minimap: { enabled: false },
-      renderSideBySide: true,
-      renderGutterMenu: false,
-      scrollBeyondLastLine: false,
-      ariaLabel: title,
-    });
-    diff.setModel({ original: left, modified: right });
-    return () => {
-      diff.dispose();
-      left.dispose();
-      right.dispose();
-    };
-  }, [original, modified, title]);
+  const host = useMonacoDiff(original, modified, title);
   return (
     <section className="publish-script-diff" aria-label={title}>
       <p className="muted publish-script-diff-legend">

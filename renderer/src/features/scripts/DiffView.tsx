@@ -1,5 +1,4 @@
-import { useEffect, useRef } from 'react';
-import { monaco, theme } from './monaco-env';
+import { useMonacoDiff } from './use-monaco-diff';
 
 interface Props {
   title: string;
@@ -10,28 +9,7 @@ interface Props {
 
 /** Two texts of a script side by side with Monaco's diff editor (read-only). */
 export function DiffView({ title, original, modified, onClose }: Props) {
-  const host = useRef<HTMLDivElement>(null);
-  useEffect(() => {
-    if (!host.current) return;
-    const left = monaco.editor.createModel(original, 'lua');
-    const right = monaco.editor.createModel(modified, 'lua');
-    const diff = monaco.editor.createDiffEditor(host.current, {
-      theme: theme(),
-      readOnly: true,
-      originalEditable: false,
-      automaticLayout: true,
-      minimap: { enabled: false },
-      renderSideBySide: true,
-      scrollBeyondLastLine: false,
-      ariaLabel: title,
-    });
-    diff.setModel({ original: left, modified: right });
-    return () => {
-      diff.dispose();
-      left.dispose();
-      right.dispose();
-    };
-  }, [original, modified, title]);
+  const host = useMonacoDiff(original, modified, title);
   return (
     <section className="diff-view" aria-label={title}>
       <header className="diff-header">
