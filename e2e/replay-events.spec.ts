@@ -232,3 +232,42 @@ test('a long replay shows its live progress and can be cancelled, keeping what f
   expect(done).toBeLessThan(100);
   await expect(runs.results).toBeVisible();
 });
+
+test('a replay reads the secrets of the environment chosen beside the replay buttons', async ({ studioPage }) => {
+  const { page } = studioPage;
+  const events = new EventsPage(studioPage);
+  const runs = new RunsPage(studioPage);
+  await studioPage.open();
+
+  // The key is set for production only: a staging replay cannot read it and the script fails.
+  await callStudio(page, 'secrets.set', { environment: 'production', name: 'RISK_KEY', value: 'prod-key-1' });
+  await callStudio(page, 'scripts.create', { id: 'needs-key', template: 'blocking' });
+  await callStudio(page, 'scripts.save', {
+    id: 'needs-key',
+    source: 'return { allow = helpers.secret("RISK_KEY") == "prod-key-1" }\n',
+  });
+  await callStudio(page, 'pipeline.setLayers', { hook: 'signup.before', layers: [['needs-key']] });
+  await callStudio(page, 'events.import', {
+    text: JSON.stringify({
+      id: 'evt_key',
+      hook: 'signup.before',
+      event: signup('ada@example.com'),
+      outcome: { allow: true },
+    }),
+  });
+
+  await events.open();
+  await page.getByRole('combobox', { name: 'Secrets from' }).selectOption('production');
+  await events.replayButton('all matching').click();
+  await runs.isShown();
+  await runs.waitForStatus('done');
+  await expect(runs.resultRow('evt_key')).toBeVisible();
+  await expect(runs.resultRow('evt_key')).not.toContainText('SECRET_NOT_FOUND');
+  const [run] = await callStudio<{ id: number }[]>(page, 'runs.list', {});
+  const results = await callStudio<{ total: number; results: { line: { allow?: boolean; mismatch: unknown } }[] }>(
+    page,
+    'runs.results',
+    { runId: run!.id },
+  );
+  expect(results.results.map((r) => [r.line.allow, r.line.mismatch])).toEqual([[true, null]]);
+});

@@ -3,6 +3,10 @@ interface Props {
   pinned: number;
   matching: number;
   busy: boolean;
+  /** The environments whose secrets a replay may read, and the chosen one. */
+  environments: string[];
+  environment: string;
+  onEnvironmentChange(environment: string): void;
   onReplaySelected(): void;
   onReplayPinned(): void;
   onReplayMatching(): void;
@@ -40,6 +44,20 @@ export function EventToolbar(props: Props) {
         )}
       </div>
       <div className="event-toolbar-group event-replays">
+        <label className="event-replay-environment" title="Whose keychain secrets the scripts read (helpers.secret)">
+          Secrets from{' '}
+          <select
+            value={props.environment}
+            onChange={(event) => props.onEnvironmentChange(event.target.value)}
+            disabled={busy}
+          >
+            {props.environments.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
         <button type="button" className="primary" onClick={props.onReplaySelected} disabled={busy || selected === 0}>
           Replay selected ({n(selected)})
         </button>

@@ -72,6 +72,19 @@ export function EventsView() {
     void loadFacets();
   }, [loadFacets]);
 
+  // Whose keychain secrets the replay's scripts read (helpers.secret): staging unless chosen.
+  const [environments, setEnvironments] = useState<string[]>(['staging']);
+  const [environment, setEnvironment] = useState('staging');
+  useEffect(() => {
+    let current = true;
+    void studio.environments.list().then((result) => {
+      if (current && result.ok) setEnvironments(result.value.map((env) => env.name));
+    });
+    return () => {
+      current = false;
+    };
+  }, []);
+
   // An import (from the button, or a file dropped on any view) changed the library.
   const { finished } = useSyncExternalStore(eventImports.subscribe, eventImports.getState);
   const importing = useSyncExternalStore(eventImports.subscribe, () => eventImports.busy);
@@ -141,7 +154,7 @@ export function EventsView() {
 
   const startReplay = async (replay: ReplaySelection, label: string) => {
     setBusy(true);
-    const result = await studio.replay.start({ selection: replay, label });
+    const result = await studio.replay.start({ selection: replay, label, environment });
     setBusy(false);
     if (!result.ok) return setError(`The replay did not start: ${result.error.message}`);
     setError(null);
@@ -242,6 +255,9 @@ export function EventsView() {
         pinned={facets?.pinned ?? 0}
         matching={total}
         busy={busy}
+        environments={environments}
+        environment={environment}
+        onEnvironmentChange={setEnvironment}
         onReplaySelected={() => void replaySelected()}
         onReplayPinned={() =>
           void startReplay({ kind: 'pinned' }, replayLabel({ kind: 'pinned', count: facets?.pinned ?? 0 }))
