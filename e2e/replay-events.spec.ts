@@ -270,4 +270,19 @@ test('a replay reads the secrets of the environment chosen beside the replay but
     { runId: run!.id },
   );
   expect(results.results.map((r) => [r.line.allow, r.line.mismatch])).toEqual([[true, null]]);
+
+  // The run says whose secrets it read, and "Replay again" reads the same ones (not staging's).
+  await expect(runs.detail).toContainText('secrets from production');
+  await runs.detail.getByRole('button', { name: 'Replay again' }).click();
+  await expect(runs.detail).toContainText('Again:');
+  await runs.waitForStatus('done');
+  const [again] = await callStudio<{ id: number; environment?: string }[]>(page, 'runs.list', {});
+  expect(again!.id).not.toBe(run!.id);
+  expect(again!.environment).toBe('production');
+  const repeated = await callStudio<{ results: { line: { allow?: boolean; mismatch: unknown } }[] }>(
+    page,
+    'runs.results',
+    { runId: again!.id },
+  );
+  expect(repeated.results.map((r) => [r.line.allow, r.line.mismatch])).toEqual([[true, null]]);
 });

@@ -94,6 +94,7 @@ function fromWorkspace(dataDir: string | undefined, environment: string, hook: H
       total: events.length,
       ...(hook ? { hook } : {}),
       label: 'cli',
+      environment,
     });
     return {
       bundle,

@@ -111,6 +111,7 @@ export class ReplayJobs {
       total: events.length,
       ...(hook ? { hook } : {}),
       ...(input.label !== undefined ? { label: input.label } : {}),
+      environment,
     });
     const job: Job = {
       runId: run.id,

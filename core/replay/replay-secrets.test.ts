@@ -86,3 +86,31 @@ return t
     expect(h.internalErrors).toEqual([]);
   });
 });
+
+describe('the environment a run read its secrets from', () => {
+  it('is recorded on the run, so that replaying it again can read the same secrets', async () => {
+    const h = harness();
+    await h.call('secrets.set', { environment: 'staging', name: 'TIER', value: 'staging-value-1' });
+    await h.call('secrets.set', { environment: 'production', name: 'TIER', value: 'production-value-1' });
+    await attachScript(
+      h,
+      'tier',
+      'signup.before',
+      `local tier = helpers.secret("TIER")
+return { allow = false, reason = (tier == "production-value-1") and "production" or "other" }
+`,
+    );
+    importEvents(h.dir, signupEvents(2));
+
+    const fromProduction = await replayToEnd(h, 'production');
+    const byDefault = await replayToEnd(h);
+    const runs = await h.call('runs.list', {});
+    expect(runs.find((run) => run.id === fromProduction)?.environment).toBe('production');
+    expect(runs.find((run) => run.id === byDefault)?.environment).toBe('staging');
+
+    const reasons = async (runId: number) =>
+      (await h.call('runs.results', { runId })).results.map((result) => result.line.reason);
+    expect(await reasons(fromProduction)).toEqual(['production', 'production']);
+    expect(await reasons(byDefault)).toEqual(['other', 'other']);
+  });
+});

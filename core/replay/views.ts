@@ -36,6 +36,7 @@ export function runView(run: ReplayRun): RunView {
   if (run.finishedAt !== undefined) view.finishedAt = run.finishedAt;
   if (run.summary !== undefined) view.summary = run.summary;
   if (run.message !== undefined) view.message = run.message;
+  if (run.environment !== undefined) view.environment = run.environment;
   return view;
 }
 

@@ -94,6 +94,8 @@ export const replayRunSchema = z.object({
   summary: replaySummary.optional(),
   /** Why a failed run failed (as replay.progress says it). */
   message: z.string().optional(),
+  /** Whose keychain secrets the scripts read; absent on runs made before the studio recorded it (staging). */
+  environment: z.string().optional(),
 });
 
 export const replayProgressSchema = z.object({

@@ -7,6 +7,7 @@ import { migration006 } from './006-replay-runs';
 import { migration007 } from './007-traces';
 import { migration008 } from './008-publish-history';
 import { migration009 } from './009-replay-links';
+import { migration010 } from './010-run-environment';
 import type { Migration } from './migration';
 
 export type { Migration } from './migration';
@@ -23,6 +24,7 @@ export const migrations: readonly Migration[] = [
   migration007,
   migration008,
   migration009,
+  migration010,
 ];
 
 export const latestSchemaVersion = migrations.length;

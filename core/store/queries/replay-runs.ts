@@ -23,6 +23,8 @@ export interface ReplayRun {
   summary?: ReplaySummary;
   /** Why a failed run failed. */
   message?: string;
+  /** Whose keychain secrets the scripts read (absent on runs from before migration 010: staging's). */
+  environment?: string;
 }
 
 /** Which results: every one, those whose outcome differs from the recording, or those that failed. */
@@ -55,6 +57,7 @@ interface RunRow {
   total: number;
   summary: string | null;
   message: string | null;
+  environment: string | null;
 }
 
 const selections: Record<ResultSelection, string> = {
@@ -85,13 +88,13 @@ export function createReplayRunQueries({ db, now }: QueryContext) {
   };
 
   return {
-    start(run: { bundleHash: string; total: number; hook?: HookId; label?: string }): ReplayRun {
+    start(run: { bundleHash: string; total: number; hook?: HookId; label?: string; environment?: string }): ReplayRun {
       const { lastInsertRowid } = db
         .prepare(
-          `INSERT INTO replay_runs (started_at, status, bundle_hash, hook, label, total)
-           VALUES (?, 'running', ?, ?, ?, ?)`,
+          `INSERT INTO replay_runs (started_at, status, bundle_hash, hook, label, total, environment)
+           VALUES (?, 'running', ?, ?, ?, ?, ?)`,
         )
-        .run(now(), run.bundleHash, run.hook ?? null, run.label ?? null, run.total);
+        .run(now(), run.bundleHash, run.hook ?? null, run.label ?? null, run.total, run.environment ?? null);
       return mustGet(Number(lastInsertRowid));
     },
 
@@ -236,5 +239,6 @@ function toRun(row: RunRow): ReplayRun {
   if (row.finished_at !== null) run.finishedAt = isoTime(row.finished_at);
   if (row.summary !== null) run.summary = parseStoredJson<ReplaySummary>(row.summary, `replay run ${row.id}`);
   if (row.message !== null) run.message = row.message;
+  if (row.environment !== null) run.environment = row.environment;
   return run;
 }

@@ -72,7 +72,12 @@ export function RunDetail({ run, runs, onChanged, onSelectRun }: Props) {
       return setError(ids.error.message);
     }
     const label = `Again: ${run.label ?? `run #${run.id}`}`.slice(0, 200);
-    const started = await studio.replay.start({ selection: { kind: 'events', ids: ids.value }, label });
+    // The same secrets as the run being repeated (runs from before they were recorded read staging's).
+    const started = await studio.replay.start({
+      selection: { kind: 'events', ids: ids.value },
+      label,
+      ...(run.environment !== undefined ? { environment: run.environment } : {}),
+    });
     setBusy(false);
     if (!started.ok) return setError(`The replay did not start: ${started.error.message}`);
     onChanged();
@@ -97,7 +102,8 @@ export function RunDetail({ run, runs, onChanged, onSelectRun }: Props) {
           <p className="muted">
             Started {formatUtc(run.startedAt)}
             {run.finishedAt ? ` · ended ${formatUtc(run.finishedAt)}` : ''}
-            {run.hook ? ` · ${run.hook}` : ''} · pipeline{' '}
+            {run.hook ? ` · ${run.hook}` : ''}
+            {run.environment ? ` · secrets from ${run.environment}` : ''} · pipeline{' '}
             <code title={run.bundleHash}>{run.bundleHash.slice(0, 12)}</code>
           </p>
         </div>
