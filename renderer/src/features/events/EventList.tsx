@@ -1,6 +1,7 @@
 import type { MouseEvent } from 'react';
 import { formatUtc } from '../../components/format-time';
 import type { PagedRowsSnapshot } from '../../components/paged-rows';
+import { HeaderRow, LoadingCell } from '../../components/grid-parts';
 import { VirtualRows } from '../../components/VirtualRows';
 import { outcomeSummary, type StoredEvent } from './event-record';
 import { isSelected, selectedCount, type EventSelection } from './selection';
@@ -32,35 +33,29 @@ export function EventList(props: Props) {
   const allChecked = total > 0 && count === total;
 
   const header = (
-    <div role="row" className="event-row event-row-header">
-      <span role="columnheader" className="event-cell-check">
-        <input
-          type="checkbox"
-          aria-label="Select all matching events"
-          checked={allChecked}
-          ref={(input) => {
-            if (input) input.indeterminate = count > 0 && !allChecked;
-          }}
-          disabled={total === 0}
-          onChange={(event) => props.onSelectAll(event.target.checked)}
-        />
-      </span>
-      {columns.slice(1).map((name) => (
-        <span key={name} role="columnheader">
-          {name}
+    <HeaderRow
+      className="event-row event-row-header"
+      columns={columns.slice(1)}
+      leading={
+        <span role="columnheader" className="event-cell-check">
+          <input
+            type="checkbox"
+            aria-label="Select all matching events"
+            checked={allChecked}
+            ref={(input) => {
+              if (input) input.indeterminate = count > 0 && !allChecked;
+            }}
+            disabled={total === 0}
+            onChange={(event) => props.onSelectAll(event.target.checked)}
+          />
         </span>
-      ))}
-    </div>
+      }
+    />
   );
 
   const renderRow = (index: number) => {
     const event = rows.rowAt(index);
-    if (!event)
-      return (
-        <span role="gridcell" className="event-cell-loading" aria-busy="true">
-          Loading…
-        </span>
-      );
+    if (!event) return <LoadingCell />;
     const checked = isSelected(selection, event.id);
     const outcome = outcomeSummary(event.outcome);
     const click = (mouse: MouseEvent) => {

@@ -5,6 +5,7 @@ import { studio } from '../../client/studio-client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import type { FetchPage } from '../../components/paged-rows';
 import { usePagedRows } from '../../components/use-paged-rows';
+import { HeaderRow, LoadingCell } from '../../components/grid-parts';
 import { VirtualRows } from '../../components/VirtualRows';
 import { decisionOf } from './decision-text';
 import { formatDelta, formatMs } from './progress-text';
@@ -83,12 +84,7 @@ export function RunCompare({ runs, runId }: Props) {
 
   const renderRow = (index: number) => {
     const row = rows.rowAt(index);
-    if (!row)
-      return (
-        <span role="gridcell" className="event-cell-loading" aria-busy="true">
-          Loading…
-        </span>
-      );
+    if (!row) return <LoadingCell />;
     const beforeDecision = row.before ? decisionOf(row.before) : null;
     const afterDecision = row.after ? decisionOf(row.after) : null;
     const click = () => openRow(index);
@@ -201,15 +197,7 @@ export function RunCompare({ runs, runId }: Props) {
           count={rows.total ?? 0}
           rowHeight={34}
           columnCount={columns.length}
-          header={
-            <div role="row" className="runs-compare-row runs-compare-row-header">
-              {columns.map((name) => (
-                <span key={name} role="columnheader">
-                  {name}
-                </span>
-              ))}
-            </div>
-          }
+          header={<HeaderRow className="runs-compare-row runs-compare-row-header" columns={columns} />}
           renderRow={renderRow}
           rowClassName={(index) => `runs-compare-row runs-compare-row-${rows.rowAt(index)?.change ?? 'loading'}`}
           onRangeChange={store.setRange}

@@ -5,6 +5,7 @@ import { studio } from '../../client/studio-client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import type { FetchPage } from '../../components/paged-rows';
 import { usePagedRows } from '../../components/use-paged-rows';
+import { HeaderRow, LoadingCell } from '../../components/grid-parts';
 import { VirtualRows } from '../../components/VirtualRows';
 import { decisionOf, errorLocation } from './decision-text';
 import { formatMs } from './progress-text';
@@ -46,12 +47,7 @@ export function RunResults({ run }: { run: ReplayRun }) {
 
   const renderRow = (index: number) => {
     const row = rows.rowAt(index);
-    if (!row)
-      return (
-        <span role="gridcell" className="event-cell-loading" aria-busy="true">
-          Loading…
-        </span>
-      );
+    if (!row) return <LoadingCell />;
     const { line } = row;
     const decision = decisionOf(line);
     const where = errorLocation(line);
@@ -108,15 +104,7 @@ export function RunResults({ run }: { run: ReplayRun }) {
     );
   };
 
-  const header = (
-    <div role="row" className="result-row result-row-header">
-      {columns.map((name) => (
-        <span key={name} role="columnheader">
-          {name}
-        </span>
-      ))}
-    </div>
-  );
+  const header = <HeaderRow className="result-row result-row-header" columns={columns} />;
 
   const activeRow = activeIndex >= 0 ? rows.rowAt(activeIndex) : undefined;
   const activeWhere = activeRow ? errorLocation(activeRow.line) : null;
