@@ -10,7 +10,10 @@ import tseslint from 'typescript-eslint';
 // - shared/contract, shared/hooks and the pure engine must run anywhere: no Node built-ins either
 //   (shared/engine/node/ is the engine's Node-side host and may use them);
 // - runtime/ (the reference runtime server and library) runs on servers without the studio: it may
-//   import shared/ and Node, never core/ (the studio's workspace), cli/, renderer/ or electron/.
+//   import shared/ and Node, never core/ (the studio's workspace), cli/, renderer/ or electron/;
+// - integrations/ (plugins for auth frameworks, e.g. better-auth) and the example host apps in
+//   examples/ run inside someone else's server: shared/, runtime/ and npm packages, never the studio
+//   (core/, cli/, renderer/, electron/). Tests there drive the CLI as a child process, not by import.
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 const noNodeBuiltins = { paths: nodeBuiltins.map((name) => ({ name, message: 'This code must run without Node.' })) };
 const forbid = (group, message) => ({ group, message });
@@ -55,6 +58,14 @@ export const boundaryRules = {
       ),
     ],
   },
+  integrations: {
+    patterns: [
+      forbid(
+        ['**/core/**', '**/cli/**', '**/renderer/**', '**/electron/**', 'electron', 'electron/*'],
+        'Integrations run in the host application: shared/, runtime/ and npm packages only, not the studio.',
+      ),
+    ],
+  },
 };
 
 export default tseslint.config(
@@ -80,6 +91,10 @@ export default tseslint.config(
   },
   { files: ['shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.shared] } },
   { files: ['runtime/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.runtime] } },
+  {
+    files: ['integrations/**/*.{ts,mjs}', 'examples/**/*.{ts,mjs}'],
+    rules: { 'no-restricted-imports': ['error', boundaryRules.integrations] },
+  },
   {
     files: ['shared/contract/**/*.ts', 'shared/hooks/**/*.ts', 'shared/engine/**/*.ts'],
     ignores: ['shared/engine/node/**', 'shared/**/*.test.ts'],

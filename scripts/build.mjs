@@ -8,7 +8,7 @@ import { buildNode } from './build-node.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'out', '.build-stamp');
-const sourceDirs = ['electron', 'renderer', 'shared', 'core', 'cli', 'runtime', 'resources'];
+const sourceDirs = ['electron', 'renderer', 'shared', 'core', 'cli', 'runtime', 'integrations', 'resources'];
 const sourceFiles = ['package.json', 'package-lock.json', 'electron.vite.config.ts', 'scripts/build-node.mjs'];
 
 function newestMtime(entry) {

@@ -1,0 +1,2 @@
+print("new user " .. (event.user.id or "?"))
+return { audited = true }
