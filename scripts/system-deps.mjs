@@ -1,7 +1,7 @@
 // The system packages the tests need, checked before anything runs. Missing ones are installed
 // with apt when we are root (CI, this team's machines); otherwise one line says what to install.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** What is needed, how to tell it is there, and which Debian package brings it. */
@@ -28,8 +28,20 @@ export const systemDeps = [
     present: () => onPath('openssl'),
     apt: 'openssl',
   },
+  {
+    // Not on PATH in Debian's layout: /usr/lib/postgresql/<version>/bin (runtime/testing/postgres-server.ts).
+    what: 'PostgreSQL server (runtime tests on a shared database)',
+    present: () => postgresServerInstalled(),
+    apt: 'postgresql',
+  },
   { what: 'native Lua 5.4 (benchmark baseline)', present: () => onPath('lua5.4'), apt: 'lua5.4', optional: true },
 ];
+
+function postgresServerInstalled() {
+  const base = '/usr/lib/postgresql';
+  if (!existsSync(base)) return false;
+  return readdirSync(base).some((version) => existsSync(`${base}/${version}/bin/postgres`));
+}
 
 function onPath(command) {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;

@@ -10,7 +10,9 @@ import type { HookId } from '../../shared/hooks';
 //   racing with the same If-Match cannot both win, and a crash leaves the old or the new pointer;
 // - version numbers are assigned by the storage inside that transaction (1, 2, 3, … never reused);
 // - secrets arrive sealed (AES-GCM); the storage never sees a plaintext value or the key;
-// - tokens are stored as SHA-256 hashes; the storage never sees a token.
+// - tokens are stored as SHA-256 hashes; the storage never sees a token;
+// - a storage shared by several runtime instances (PostgreSQL) offers `watch`, so that each
+//   instance learns of the others' publishes and secrets; a single-process one (SQLite) need not.
 
 export interface BundleVersionRecord {
   version: number;
@@ -100,6 +102,12 @@ export interface StoredToken {
   revokedAt?: number;
 }
 
+/**
+ * What another instance (or this one) changed in a shared storage. `resync`: changes may have been
+ * missed (the subscription was down, or has just started): re-read the active version and secrets.
+ */
+export type StorageChange = { kind: 'activated'; version: number } | { kind: 'secrets' } | { kind: 'resync' };
+
 export interface RuntimeStorage {
   // ---- bundles
   activeVersion(): Promise<StoredBundleVersion | undefined>;
@@ -130,6 +138,13 @@ export interface RuntimeStorage {
   tokens(): Promise<StoredToken[]>;
   /** false when there is no such token or it was already revoked. */
   revokeToken(id: string, at: number): Promise<boolean>;
+
+  // ---- several instances on one storage
+  /**
+   * Optional: reports changes committed by any instance, until the returned function is called.
+   * Delivery is at least once and may lag; after a `resync` the listener re-reads everything.
+   */
+  watch?(listener: (change: StorageChange) => void): () => void;
 
   close(): Promise<void>;
 }

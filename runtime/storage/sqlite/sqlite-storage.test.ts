@@ -1,124 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { bundleOf, useTempDirs } from '../../testing/harness';
-import type { NewBundleVersion, StoredEvent, StoredTrace } from '../types';
+import { describe } from 'vitest';
+import { useTempDirs } from '../../testing/harness';
+import { storageContract } from '../../testing/storage-contract';
 import { openSqliteStorage } from './sqlite-storage';
 
 const tempDir = useTempDirs();
 
-const version = (name: string, extra: Partial<NewBundleVersion> = {}): NewBundleVersion => ({
-  hash: `hash-${name}`,
-  bundle: { ...bundleOf({ a: 'return true' }, {}), name },
-  publishedAt: 1000,
-  author: 'ada',
-  message: name,
-  kind: 'publish',
-  ...extra,
-});
-
-describe('SQLite runtime storage', () => {
-  it('activates by compare-and-swap: only against the expected active hash', async () => {
-    const storage = openSqliteStorage(tempDir());
-    expect(await storage.activeVersion()).toBeUndefined();
-    expect(await storage.activate('hash-x', version('one'))).toEqual({ ok: false, activeHash: null });
-    const first = await storage.activate(null, version('one'));
-    expect(first).toMatchObject({ ok: true, active: { version: 1, hash: 'hash-one' } });
-    expect(await storage.activate(null, version('two'))).toEqual({ ok: false, activeHash: 'hash-one' });
-    expect(await storage.activate('hash-one', version('two'))).toMatchObject({ ok: true, active: { version: 2 } });
-    expect(await storage.activate('hash-one', version('three'))).toEqual({ ok: false, activeHash: 'hash-two' });
-    const rollback = await storage.activate('hash-two', version('one', { kind: 'rollback', restoredFrom: 1 }));
-    expect(rollback).toMatchObject({ ok: true, active: { version: 3, hash: 'hash-one', restoredFrom: 1 } });
-    expect((await storage.activeVersion())?.bundle.name).toBe('one');
-    expect((await storage.history(10)).map((v) => [v.version, v.kind])).toEqual([
-      [3, 'rollback'],
-      [2, 'publish'],
-      [1, 'publish'],
-    ]);
-    expect((await storage.bundleVersion(2))?.bundle.name).toBe('two');
-    expect(await storage.bundleVersion(7)).toBeUndefined();
-    await storage.close();
-  });
-
-  it('checks the expected hash inside the write transaction, across connections: one of two wins', async () => {
+// The same cases as every RuntimeStorage (runtime/testing/storage-contract.ts); "another
+// connection" is a second handle on the same runtime.db, as a second process would open it.
+describe('SQLite runtime storage: the storage contract', () => {
+  storageContract(async () => {
     const dir = tempDir();
-    const a = openSqliteStorage(dir);
-    const b = openSqliteStorage(dir);
-    await a.activate(null, version('base'));
-    const results = await Promise.all([
-      a.activate('hash-base', version('left')),
-      b.activate('hash-base', version('right')),
-    ]);
-    expect(results.filter((r) => r.ok)).toHaveLength(1);
-    expect(results.find((r) => !r.ok)).toMatchObject({ ok: false });
-    await a.close();
-    await b.close();
-  });
-
-  it('stores secrets sealed, settings once, tokens by id with revocation', async () => {
-    const storage = openSqliteStorage(tempDir());
-    const sealed = { iv: Buffer.alloc(12, 1), tag: Buffer.alloc(16, 2), ciphertext: Buffer.from([3, 4]) };
-    await storage.putSecret({ name: 'B', sealed, updatedAt: 5 });
-    await storage.putSecret({ name: 'A', sealed, updatedAt: 6 });
-    await storage.putSecret({ name: 'B', sealed, updatedAt: 7 });
-    expect((await storage.secrets()).map((s) => [s.name, s.updatedAt])).toEqual([
-      ['A', 6],
-      ['B', 7],
-    ]);
-    expect(await storage.metaSetIfAbsent('k', 'first')).toBe('first');
-    expect(await storage.metaSetIfAbsent('k', 'second')).toBe('first');
-
-    await storage.addToken({ id: 'abc', hash: 'f'.repeat(64), scopes: ['invoke'], name: 'ci', createdAt: 1 });
-    expect(await storage.token('abc')).toEqual({
-      id: 'abc',
-      hash: 'f'.repeat(64),
-      scopes: ['invoke'],
-      name: 'ci',
-      createdAt: 1,
-    });
-    expect(await storage.revokeToken('abc', 9)).toBe(true);
-    expect(await storage.revokeToken('abc', 10)).toBe(false);
-    expect((await storage.tokens())[0]?.revokedAt).toBe(9);
-    await storage.close();
-  });
-
-  it('reads captured events and traces by hook, since and limit, and prunes by count and age', async () => {
-    const storage = openSqliteStorage(tempDir());
-    const events: StoredEvent[] = [1, 2, 3, 4, 5].map((i) => ({
-      id: `evt_${i}`,
-      hook: i % 2 ? 'signup.before' : 'token.enrich',
-      at: i * 1000,
-      line: `{"id":"evt_${i}"}`,
-    }));
-    const traces: StoredTrace[] = [1, 2, 3].map((i) => ({
-      traceId: `t${i}`,
-      hook: 'signup.before',
-      startedAt: i * 1000,
-      json: '{}',
-    }));
-    await storage.appendCaptured({ events, traces });
-    await storage.appendCaptured({ events: [events[0] as StoredEvent], traces: [] });
-    expect((await storage.events({ limit: 10 })).map((e) => e.id)).toEqual([
-      'evt_1',
-      'evt_2',
-      'evt_3',
-      'evt_4',
-      'evt_5',
-    ]);
-    expect((await storage.events({ limit: 2 })).map((e) => e.id)).toEqual(['evt_4', 'evt_5']);
-    expect((await storage.events({ limit: 2, since: 2000 })).map((e) => e.id)).toEqual(['evt_2', 'evt_3']);
-    expect((await storage.events({ limit: 10, hook: 'signup.before', since: 2000 })).map((e) => e.id)).toEqual([
-      'evt_3',
-      'evt_5',
-    ]);
-    expect((await storage.traces({ limit: 2 })).map((t) => t.traceId)).toEqual(['t2', 't3']);
-    expect((await storage.traces({ limit: 5, since: 2000 })).map((t) => t.traceId)).toEqual(['t2', 't3']);
-
-    const pruned = await storage.prune(
-      { maxEvents: 3, eventMaxAgeMs: 10_000, maxTraces: 10, traceMaxAgeMs: 2500 },
-      5000,
-    );
-    expect(pruned).toEqual({ events: 2, traces: 2 });
-    expect((await storage.events({ limit: 10 })).map((e) => e.id)).toEqual(['evt_3', 'evt_4', 'evt_5']);
-    expect((await storage.traces({ limit: 10 })).map((t) => t.traceId)).toEqual(['t3']);
-    await storage.close();
+    return { storage: openSqliteStorage(dir), another: async () => openSqliteStorage(dir) };
   });
 });
