@@ -1,5 +1,6 @@
 // The reference runtime's public API, for embedders: the library (createRuntime), the HTTP server
-// over it (createRuntimeServer), and the storage interface with its SQLite default.
+// over it (createRuntimeServer), and the storage interface with its SQLite default and its
+// PostgreSQL implementation (several instances on one database, docs/deployment.md).
 
 export { createRuntime } from './runtime';
 export type {
@@ -16,4 +17,9 @@ export { parseRuntimeConfig, runtimeConfigSchema, type RuntimeConfig, type Runti
 export { createRuntimeServer, type RuntimeServer, type RuntimeServerOptions } from './server/runtime-server';
 export { createToken, parseScopes, tokenPrefix } from './auth/tokens';
 export { openSqliteStorage, SqliteRuntimeStorage } from './storage/sqlite/sqlite-storage';
+export {
+  openPostgresStorage,
+  PostgresRuntimeStorage,
+  type PostgresStorageOptions,
+} from './storage/postgres/postgres-storage';
 export * from './storage/types';

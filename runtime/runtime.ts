@@ -18,6 +18,7 @@ import type {
   BundleVersionRecord,
   CaptureQuery,
   RuntimeStorage,
+  StorageChange,
   StoredBundleVersion,
   StoredToken,
 } from './storage/types';
@@ -42,6 +43,13 @@ export type {
 // The reference runtime as a library: what the HTTP server serves and what a host application
 // can embed instead (`runHook(hookId, event)` in-process). State lives behind RuntimeStorage
 // (SQLite in the data folder by default); the pipeline runs in the studio's own engine pool.
+//
+// Several instances may share one storage (PostgreSQL, docs/deployment.md). Each keeps the active
+// plan set and the secrets in memory, and follows the others through the storage's `watch`: a
+// newer activation is read and swapped in, changed secrets are re-read, and after a `resync` (the
+// subscription was down) both. Since an instance may be a notification behind, a publish whose
+// If-Match or declared secrets disagree with memory re-reads the storage before refusing; the
+// storage's compare-and-swap stays the judge of who wins.
 
 const keyCheckMeta = 'secrets_key_check';
 const maxSecretBytes = 64 * 1024;
@@ -97,6 +105,9 @@ class ReferenceRuntime implements Runtime {
   private readonly capture: CaptureWriter;
   private readonly verifier: TokenVerifier;
   private readonly background = new Set<Promise<unknown>>();
+  private readonly unwatch: (() => void) | undefined;
+  /** Storage changes and refreshes, applied one at a time. */
+  private refreshing: Promise<unknown> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -118,6 +129,13 @@ class ReferenceRuntime implements Runtime {
       retention: config.retention,
       redactor: createRedactor(config.capture.redaction),
       onError: (error) => log(`capture: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    this.unwatch = storage.watch?.((change) => {
+      void this.serially(() => this.applyChange(change)).catch((error: unknown) => {
+        log(
+          `could not apply a storage change (${change.kind}): ${error instanceof Error ? error.message : String(error)}`,
+        );
+      });
     });
   }
 
@@ -144,7 +162,9 @@ class ReferenceRuntime implements Runtime {
 
   async publish(request: PublishRequest): Promise<ActivationResult> {
     this.ensureOpen();
-    this.checkExpected(request.expectedHash);
+    await this.checkExpected(request.expectedHash);
+    const declared = (request.bundle as { secrets?: unknown } | null)?.secrets;
+    if (Array.isArray(declared)) await this.ensureSecretsKnown(declared);
     const { bundle, hash } = await checkPublishable(request.bundle, new Set(this.secrets.keys()));
     if (hash === this.active.hash && request.expectedHash === hash) return this.unchanged();
     return this.activate(request.expectedHash, {
@@ -159,9 +179,12 @@ class ReferenceRuntime implements Runtime {
 
   async rollback(request: RollbackRequest): Promise<ActivationResult> {
     this.ensureOpen();
-    if (request.expectedHash !== undefined) this.checkExpected(request.expectedHash);
+    if (request.expectedHash !== undefined) await this.checkExpected(request.expectedHash);
+    // Without If-Match the rollback applies over what is active now, wherever it was published.
+    else await this.serially(() => this.refreshActive());
     const target = await this.storage.bundleVersion(request.version);
     if (!target) throw new RuntimeError('NOT_FOUND', `there is no version ${request.version}`);
+    await this.ensureSecretsKnown(target.bundle.secrets);
     const missing = target.bundle.secrets.filter((name) => !this.secrets.has(name));
     if (missing.length > 0) {
       throw new RuntimeError(
@@ -247,6 +270,7 @@ class ReferenceRuntime implements Runtime {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.unwatch?.();
     try {
       await Promise.race([
         (async () => {
@@ -257,7 +281,53 @@ class ReferenceRuntime implements Runtime {
       await this.capture.close();
     } finally {
       await this.pool.close();
+      await this.refreshing.catch(() => undefined);
       await this.storage.close();
+    }
+  }
+
+  /** Runs `work` after the storage changes and refreshes queued before it. */
+  private serially<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.refreshing.catch(() => undefined).then(work);
+    this.refreshing = run;
+    return run;
+  }
+
+  private async applyChange(change: StorageChange): Promise<void> {
+    if (this.closed) return;
+    if (change.kind === 'activated' && change.version <= (this.active.version?.version ?? 0)) return;
+    if (change.kind !== 'secrets') await this.refreshActive();
+    if (change.kind !== 'activated') await this.refreshSecrets();
+  }
+
+  /** Swaps in the storage's active version if it is newer than the one in memory. */
+  private async refreshActive(): Promise<void> {
+    const stored = await this.storage.activeVersion();
+    if (!stored || stored.version <= (this.active.version?.version ?? 0)) return;
+    // Planned before the swap, which is one assignment; never over a newer set (re-checked: the
+    // read above awaited, and a local publish may have swapped meanwhile).
+    const set = buildPlanSet(stored, this.config);
+    if ((this.active.version?.version ?? 0) < stored.version) {
+      this.active = set;
+      this.log(`now serving version ${stored.version} (${stored.hash}), read from the shared storage`);
+    }
+  }
+
+  /** Re-reads and opens every secret, then updates the values in memory in one synchronous step. */
+  private async refreshSecrets(): Promise<void> {
+    const next = new Map<string, { value: string; updatedAt: number }>();
+    for (const stored of await this.storage.secrets()) {
+      next.set(stored.name, { value: this.cipher.open(stored.name, stored.sealed), updatedAt: stored.updatedAt });
+    }
+    // The same Map object: the engine pool's secret provider reads it.
+    for (const [name, secret] of next) this.secrets.set(name, secret);
+    this.maskers = new WeakMap();
+  }
+
+  /** A secret set through another instance may not have been announced here yet: look before refusing. */
+  private async ensureSecretsKnown(names: readonly unknown[]): Promise<void> {
+    if (names.some((name) => typeof name === 'string' && !this.secrets.has(name))) {
+      await this.serially(() => this.refreshSecrets());
     }
   }
 
@@ -283,7 +353,10 @@ class ReferenceRuntime implements Runtime {
     return masker;
   }
 
-  private checkExpected(expectedHash: string | null): void {
+  private async checkExpected(expectedHash: string | null): Promise<void> {
+    // Another instance may have published and its notification not arrived yet: read the storage
+    // before refusing an If-Match that names a newer bundle than the one in memory.
+    if (expectedHash !== this.active.hash) await this.serially(() => this.refreshActive());
     if (expectedHash !== this.active.hash) {
       throw new RuntimeError('PRECONDITION_FAILED', preconditionMessage(this.active.hash), {
         activeHash: this.active.hash,

@@ -2,9 +2,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { createToken, describeToken, parseScopes } from '../auth/tokens';
-import { RuntimeConfigError } from '../config';
+import { parseRuntimeConfig, RuntimeConfigError } from '../config';
 import { createRuntime } from '../runtime';
+import { loadSecretsKey, secretsKeyEnv } from '../secrets/secrets-key';
+import { openPostgresStorage, redactDatabaseUrl } from '../storage/postgres/postgres-storage';
 import { openSqliteStorage } from '../storage/sqlite/sqlite-storage';
+import type { RuntimeStorage } from '../storage/types';
 import { isLoopbackHost } from './listen-address';
 import { createRuntimeServer } from './runtime-server';
 
@@ -15,16 +18,19 @@ export class RuntimeUsageError extends Error {
   override name = 'RuntimeUsageError';
 }
 
+export const databaseUrlEnv = 'PIPELINE_RUNTIME_DATABASE_URL';
+
 export const runtimeHelp = `Usage:
-  pipeline-studio runtime [--port N] [--host H] [--data DIR] [--tls-cert F --tls-key F] [--behind-proxy]
-                          [--key-file F] [--config F]
-  pipeline-studio runtime token create --scopes <s1,s2> [--name LABEL] [--data DIR]
-  pipeline-studio runtime token list [--data DIR]
-  pipeline-studio runtime token revoke <id> [--data DIR]
+  pipeline-studio runtime [--port N] [--host H] [--data DIR | --database-url URL] [--tls-cert F --tls-key F]
+                          [--behind-proxy] [--key-file F] [--config F]
+  pipeline-studio runtime token create --scopes <s1,s2> [--name LABEL] [--data DIR | --database-url URL]
+  pipeline-studio runtime token list [--data DIR | --database-url URL]
+  pipeline-studio runtime token revoke <id> [--data DIR | --database-url URL]
 
 Starts the reference runtime: the HTTP API of runtime-api.md (docs/runtime.md) over the active
-pipeline of this data folder. Prints { "listening", "data", "activeHash" } on stdout once it
-accepts requests; stops cleanly on SIGINT or SIGTERM.
+pipeline of this data folder (SQLite) or of a PostgreSQL database shared by several instances
+(docs/deployment.md). Prints { "listening", "data", "activeHash" } on stdout once it accepts
+requests; stops cleanly on SIGINT or SIGTERM.
 
 Options:
   --port N          port (default 8787; 0 picks a free one)
@@ -33,8 +39,14 @@ Options:
   --behind-proxy    TLS ends at a reverse proxy in front of this server: requests must carry
                     X-Forwarded-Proto: https; the client address is X-Forwarded-For's last entry
   --data DIR        the data folder: runtime.db, runtime.key (default $PIPELINE_RUNTIME_DATA or ./runtime-data)
+  --database-url URL
+                    keep the state in PostgreSQL instead (default $PIPELINE_RUNTIME_DATABASE_URL):
+                    postgres://user:password@host:5432/db[?sslmode=require&pool_max=10&safety_poll_ms=30000].
+                    Every instance on the database serves the same bundle, secrets, tokens and
+                    captures; publishes reach all of them within a second. Needs the secrets key
+                    (--key-file or $PIPELINE_RUNTIME_KEY), the same on every instance
   --key-file F      the secrets key (base64 of 32 bytes); else $PIPELINE_RUNTIME_KEY; else
-                    DIR/runtime.key, created on first start
+                    DIR/runtime.key, created on first start (SQLite only)
   --config F        JSON configuration: deadlines, capture (sampleRate, redaction), retention,
                     authFailures, workers, source (docs/runtime.md)
 
@@ -71,12 +83,38 @@ function dataDirOf(value: string | undefined, env: NodeJS.ProcessEnv): string {
   return path.resolve(value ?? env.PIPELINE_RUNTIME_DATA ?? 'runtime-data');
 }
 
+/** The PostgreSQL URL (flag, else environment), or undefined for SQLite in the data folder. */
+function databaseUrlOf(
+  command: string,
+  values: { data?: string | undefined; 'database-url'?: string | undefined },
+  env: NodeJS.ProcessEnv,
+): string | undefined {
+  const url = values['database-url'] ?? (env[databaseUrlEnv] || undefined);
+  if (url !== undefined && values.data !== undefined) {
+    throw new RuntimeUsageError(
+      `${command}: --data and --database-url exclude each other (with PostgreSQL the state is in the database)`,
+    );
+  }
+  return url;
+}
+
+async function openCommandStorage(
+  command: string,
+  values: { data?: string | undefined; 'database-url'?: string | undefined },
+  io: CommandIo,
+): Promise<RuntimeStorage> {
+  const url = databaseUrlOf(command, values, io.env);
+  if (url === undefined) return openSqliteStorage(dataDirOf(values.data, io.env));
+  return openPostgresStorage(url, { log: (message) => io.stderr(`pipeline-runtime: ${message}\n`) });
+}
+
 export async function runRuntimeCommand(args: string[], io: CommandIo): Promise<number> {
   if (args[0] === 'token') return runTokenCommand(args.slice(1), io);
   const { values } = parse('runtime', args, {
     port: { type: 'string' },
     host: { type: 'string' },
     data: { type: 'string' },
+    'database-url': { type: 'string' },
     'tls-cert': { type: 'string' },
     'tls-key': { type: 'string' },
     'behind-proxy': { type: 'boolean' },
@@ -115,19 +153,40 @@ export async function runRuntimeCommand(args: string[], io: CommandIo): Promise<
       );
     }
   }
-  const dataDir = dataDirOf(values.data, io.env);
+  try {
+    parseRuntimeConfig(config);
+  } catch (error) {
+    if (error instanceof RuntimeConfigError) throw new RuntimeUsageError(`runtime: ${values.config}: ${error.message}`);
+    throw error;
+  }
+  const databaseUrl = databaseUrlOf('runtime', values, io.env);
+  if (databaseUrl !== undefined && values['key-file'] === undefined && !io.env[secretsKeyEnv]) {
+    // A key created here would differ on every machine: each instance could then open only the
+    // secrets it set itself. The key check stored in the database would refuse the second one.
+    throw new RuntimeUsageError(
+      `runtime: with --database-url the secrets key must be given, the same on every instance: --key-file F or ` +
+        `$${secretsKeyEnv} (the base64 of 32 bytes, e.g. \`openssl rand -base64 32\`)`,
+    );
+  }
+  const dataDir = databaseUrl === undefined ? dataDirOf(values.data, io.env) : undefined;
   const log = (message: string) => io.stderr(`pipeline-runtime: ${message}\n`);
 
   let runtime;
   try {
-    runtime = await createRuntime({
-      dataDir,
-      config: config as never,
-      log,
-      ...(values['key-file'] !== undefined ? { keyFile: values['key-file'] } : {}),
-    });
+    if (databaseUrl === undefined) {
+      runtime = await createRuntime({
+        dataDir,
+        config: config as never,
+        log,
+        ...(values['key-file'] !== undefined ? { keyFile: values['key-file'] } : {}),
+      });
+    } else {
+      const loaded = loadSecretsKey({ keyFile: values['key-file'], dataDir: '.', env: io.env });
+      for (const warning of loaded.warnings) log(`warning: ${warning}`);
+      const storage = await openPostgresStorage(databaseUrl, { log });
+      runtime = await createRuntime({ storage, secretsKey: loaded.key, config: config as never, log });
+    }
   } catch (error) {
-    if (error instanceof RuntimeConfigError) throw new RuntimeUsageError(`runtime: ${values.config}: ${error.message}`);
     io.stderr(`pipeline-runtime: cannot start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
@@ -143,7 +202,14 @@ export async function runRuntimeCommand(args: string[], io: CommandIo): Promise<
     return 1;
   }
   io.stdout(
-    `${JSON.stringify({ listening: url, data: dataDir, activeHash: runtime.activeHash(), tls: tls !== undefined, behindProxy })}\n`,
+    `${JSON.stringify({
+      listening: url,
+      data: dataDir ?? null,
+      ...(databaseUrl !== undefined ? { database: redactDatabaseUrl(databaseUrl) } : {}),
+      activeHash: runtime.activeHash(),
+      tls: tls !== undefined,
+      behindProxy,
+    })}\n`,
   );
   const signal = await io.stopSignal();
   log(`${signal}: stopping`);
@@ -167,6 +233,7 @@ async function runTokenCommand(args: string[], io: CommandIo): Promise<number> {
       scopes: { type: 'string' },
       name: { type: 'string' },
       data: { type: 'string' },
+      'database-url': { type: 'string' },
     });
     if (values.scopes === undefined) throw new RuntimeUsageError('runtime token create: --scopes <s1,s2> is required');
     let scopes;
@@ -177,7 +244,7 @@ async function runTokenCommand(args: string[], io: CommandIo): Promise<number> {
     }
     const name = values.name ?? '';
     if (name.length > 100) throw new RuntimeUsageError('runtime token create: --name is at most 100 characters');
-    const storage = openSqliteStorage(dataDirOf(values.data, io.env));
+    const storage = await openCommandStorage('runtime token create', values, io);
     try {
       const created = await createToken(storage, { scopes, name });
       io.stdout(`${JSON.stringify({ id: created.record.id, token: created.token, scopes, name })}\n`);
@@ -188,8 +255,11 @@ async function runTokenCommand(args: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   if (action === 'list') {
-    const { values } = parse('runtime token list', rest, { data: { type: 'string' } });
-    const storage = openSqliteStorage(dataDirOf(values.data, io.env));
+    const { values } = parse('runtime token list', rest, {
+      data: { type: 'string' },
+      'database-url': { type: 'string' },
+    });
+    const storage = await openCommandStorage('runtime token list', values, io);
     try {
       const tokens = (await storage.tokens()).map((token) => {
         const { createdAt, revokedAt, ...described } = describeToken(token);
@@ -206,10 +276,15 @@ async function runTokenCommand(args: string[], io: CommandIo): Promise<number> {
     return 0;
   }
   if (action === 'revoke') {
-    const { values, positionals } = parse('runtime token revoke', rest, { data: { type: 'string' } }, 1);
+    const { values, positionals } = parse(
+      'runtime token revoke',
+      rest,
+      { data: { type: 'string' }, 'database-url': { type: 'string' } },
+      1,
+    );
     const id = positionals[0];
     if (!id) throw new RuntimeUsageError('runtime token revoke: the token id is required (see runtime token list)');
-    const storage = openSqliteStorage(dataDirOf(values.data, io.env));
+    const storage = await openCommandStorage('runtime token revoke', values, io);
     try {
       const revoked = await storage.revokeToken(id, Date.now());
       io.stdout(`${JSON.stringify({ id, revoked })}\n`);
