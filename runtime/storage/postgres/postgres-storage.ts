@@ -1,5 +1,4 @@
 import pg from 'pg';
-import type { Bundle } from '../../../shared/engine';
 import type { HookId } from '../../../shared/hooks';
 import type {
   ActivateResult,
@@ -16,6 +15,14 @@ import type {
   StoredTrace,
   TokenScope,
 } from '../types';
+import {
+  toRecord,
+  toToken,
+  versionColumns,
+  withBundle,
+  type TokenRow as SharedTokenRow,
+  type VersionRow,
+} from '../rows';
 import { ChangeFeed, changeChannel, changePayload } from './change-feed';
 import { migratePostgres } from './migrations';
 
@@ -44,25 +51,8 @@ export interface PostgresStorageOptions {
   log?: (message: string) => void;
 }
 
-interface VersionRow {
-  version: number;
-  hash: string;
-  published_at: number;
-  author: string;
-  message: string;
-  kind: 'publish' | 'rollback';
-  restored_from: number | null;
-}
-interface TokenRow {
-  id: string;
-  hash: string;
-  scopes: string[];
-  name: string;
-  created_at: number;
-  revoked_at: number | null;
-}
+type TokenRow = SharedTokenRow<string[]>;
 
-const versionColumns = 'v.version, v.hash, v.published_at, v.author, v.message, v.kind, v.restored_from';
 /** Only one instance prunes at a time; the others skip that round. */
 const pruneLockKey = 0x70_72_75_6e;
 const defaultPoolSize = 10;
@@ -381,12 +371,12 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
 
   async token(id: string): Promise<StoredToken | undefined> {
     const { rows } = await this.pool.query<TokenRow>('SELECT * FROM tokens WHERE id = $1', [id]);
-    return rows[0] ? toToken(rows[0]) : undefined;
+    return rows[0] ? tokenOf(rows[0]) : undefined;
   }
 
   async tokens(): Promise<StoredToken[]> {
     const { rows } = await this.pool.query<TokenRow>('SELECT * FROM tokens ORDER BY created_at, id');
-    return rows.map(toToken);
+    return rows.map(tokenOf);
   }
 
   async revokeToken(id: string, at: number): Promise<boolean> {
@@ -430,31 +420,7 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
   }
 }
 
-function toRecord(row: VersionRow): BundleVersionRecord {
-  const record: BundleVersionRecord = {
-    version: row.version,
-    hash: row.hash,
-    publishedAt: row.published_at,
-    author: row.author,
-    message: row.message,
-    kind: row.kind,
-  };
-  if (row.restored_from !== null) record.restoredFrom = row.restored_from;
-  return record;
-}
-
-function withBundle(row: VersionRow & { content: string }): StoredBundleVersion {
-  return { ...toRecord(row), bundle: JSON.parse(row.content) as Bundle };
-}
-
-function toToken(row: TokenRow): StoredToken {
-  const token: StoredToken = {
-    id: row.id,
-    hash: row.hash,
-    scopes: row.scopes as TokenScope[],
-    name: row.name,
-    createdAt: row.created_at,
-  };
-  if (row.revoked_at !== null) token.revokedAt = row.revoked_at;
-  return token;
+/** The token's record, its scopes read from this storage's form. */
+function tokenOf(row: TokenRow): StoredToken {
+  return toToken(row, row.scopes as TokenScope[]);
 }

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { Bundle } from '../../../shared/engine';
 import type { HookId } from '../../../shared/hooks';
 import type {
   ActivateResult,
@@ -15,6 +14,14 @@ import type {
   StoredTrace,
   TokenScope,
 } from '../types';
+import {
+  toRecord,
+  toToken,
+  versionColumns,
+  withBundle,
+  type TokenRow as SharedTokenRow,
+  type VersionRow,
+} from '../rows';
 import { CaptureThread } from './capture-thread';
 import { migrate, migrations } from './migrations';
 import { openRuntimeDatabase } from './open-database';
@@ -26,25 +33,7 @@ import { openRuntimeDatabase } from './open-database';
 // block the event loop that answers invocations. Publishes stay on this thread: they are rare, and
 // the compare-and-swap must be one transaction.
 
-interface VersionRow {
-  version: number;
-  hash: string;
-  published_at: number;
-  author: string;
-  message: string;
-  kind: 'publish' | 'rollback';
-  restored_from: number | null;
-}
-interface TokenRow {
-  id: string;
-  hash: string;
-  scopes: string;
-  name: string;
-  created_at: number;
-  revoked_at: number | null;
-}
-
-const versionColumns = 'v.version, v.hash, v.published_at, v.author, v.message, v.kind, v.restored_from';
+type TokenRow = SharedTokenRow<string>;
 
 export function openSqliteStorage(dataDir: string, options: { captureWorkerUrl?: URL } = {}): SqliteRuntimeStorage {
   const control = openRuntimeDatabase(dataDir, 'full');
@@ -217,11 +206,11 @@ export class SqliteRuntimeStorage implements RuntimeStorage {
 
   async token(id: string): Promise<StoredToken | undefined> {
     const row = this.selectToken.get(id) as TokenRow | undefined;
-    return row ? toToken(row) : undefined;
+    return row ? tokenOf(row) : undefined;
   }
 
   async tokens(): Promise<StoredToken[]> {
-    return (this.control.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as TokenRow[]).map(toToken);
+    return (this.control.prepare('SELECT * FROM tokens ORDER BY created_at, id').all() as TokenRow[]).map(tokenOf);
   }
 
   async revokeToken(id: string, at: number): Promise<boolean> {
@@ -250,31 +239,7 @@ export class SqliteRuntimeStorage implements RuntimeStorage {
   }
 }
 
-function toRecord(row: VersionRow): BundleVersionRecord {
-  const record: BundleVersionRecord = {
-    version: row.version,
-    hash: row.hash,
-    publishedAt: row.published_at,
-    author: row.author,
-    message: row.message,
-    kind: row.kind,
-  };
-  if (row.restored_from !== null) record.restoredFrom = row.restored_from;
-  return record;
-}
-
-function withBundle(row: VersionRow & { content: string }): StoredBundleVersion {
-  return { ...toRecord(row), bundle: JSON.parse(row.content) as Bundle };
-}
-
-function toToken(row: TokenRow): StoredToken {
-  const token: StoredToken = {
-    id: row.id,
-    hash: row.hash,
-    scopes: JSON.parse(row.scopes) as TokenScope[],
-    name: row.name,
-    createdAt: row.created_at,
-  };
-  if (row.revoked_at !== null) token.revokedAt = row.revoked_at;
-  return token;
+/** The token's record, its scopes read from this storage's form. */
+function tokenOf(row: TokenRow): StoredToken {
+  return toToken(row, JSON.parse(row.scopes) as TokenScope[]);
 }
