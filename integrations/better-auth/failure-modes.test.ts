@@ -69,6 +69,7 @@ describe('a remote runtime over HTTP', () => {
       fixture.auth.api.signUpEmail({ body: signUpBody('ada@example.com'), headers: clientHeaders() }),
     ).rejects.toMatchObject({ statusCode: 503, body: { code: 'PIPELINE_UNAVAILABLE' } });
     expect(fixture.logged.join('\n')).toMatch(/HTTP 401/);
+    expect(fixture.logged.join('\n')).not.toContain('psrt_0000_wrong');
   });
 
   it('refuses plain http to a host that is not loopback', async () => {

@@ -106,6 +106,15 @@ describe('the better-auth plugin', () => {
       claims: { id: user.id, email: 'ada@example.com' },
     });
     expectValid(fixture.invocations);
+
+    // What the runtime receives (and may capture or trace) never carries a credential: not the
+    // password, not the session token of the cookie, not the issued JWT.
+    const sent = JSON.stringify(fixture.invocations);
+    const sessionToken = /session_token=([^.;]+)/.exec(cookie)?.[1] ?? '';
+    expect(sessionToken.length).toBeGreaterThan(10);
+    expect(sent).not.toContain('correct horse battery');
+    expect(sent).not.toContain(sessionToken);
+    expect(sent).not.toContain(token);
   });
 
   it('maps the rest of the lifecycle: sign-in deny, password, email, linking, sign-out, deletion', async () => {
