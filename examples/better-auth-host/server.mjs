@@ -17,8 +17,8 @@ import Database from 'better-sqlite3';
 import { betterAuth } from 'better-auth';
 import { toNodeHandler } from 'better-auth/node';
 import { jwt } from 'better-auth/plugins';
-import { pipelineStudio } from '../../dist/node/better-auth.mjs';
-import { createRuntime, createRuntimeServer, createToken } from '../../dist/node/runtime-lib.mjs';
+import { pipelineStudio } from 'pipeline-studio/better-auth';
+import { createRuntime, createRuntimeServer, createToken } from 'pipeline-studio/runtime';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
