@@ -1,10 +1,12 @@
-// `npm run build`: the desktop app and renderer (electron-vite → out/) and the Node entry points
-// (esbuild → dist/node/). With --if-needed (used by `npm start`, the CLI and the tests) it builds only
-// when a source is newer than the last build.
+// `npm run build`: the desktop app and renderer (electron-vite → out/), the Node entry points
+// (esbuild → dist/node/) and the package's type declarations (dist/types/, build-types.mjs). With
+// --if-needed (used by `npm start`, the CLI and the tests) it builds only when a source is newer
+// than the last build, and leaves the declarations out.
 import { existsSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildNode } from './build-node.mjs';
+import { buildTypes } from './build-types.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const stamp = path.join(root, 'out', '.build-stamp');
@@ -43,5 +45,8 @@ export async function buildIfNeeded({ quiet = true } = {}) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   if (process.argv.includes('--if-needed')) await buildIfNeeded({ quiet: false });
-  else await buildAll();
+  else {
+    await buildAll();
+    buildTypes();
+  }
 }
