@@ -15,17 +15,13 @@
 //              keeps up (`keptUp`: served / offered, below ~0.95 the machine could not). "Added by the
 //              pipeline" = pipeline p50/p99 - baseline p50/p99 at that rate; goal: p99 < 10 ms added
 // and no errors (a non-2xx answer or a failed request) anywhere.
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { createInterface } from 'node:readline';
-import { root } from './lib/engine-internals.mjs';
 import { emit, log, median, quick, round } from './lib/measure.mjs';
 import { bundle, events } from './lib/pipeline-fixture.mjs';
+import { createLoad, runtimeCommand, runtimeEntry, startRuntimeProcess } from './lib/runtime-load.mjs';
 
 const clients = 200;
 const rounds = quick ? 1 : 3;
@@ -35,66 +31,22 @@ const warmupMs = quick ? 1000 : 3000;
 /** The paced rate, as a share of the pipeline's saturated throughput (measured first). */
 const pacedShare = 0.4;
 
-const entry = path.join(root, 'dist', 'node', 'runtime.mjs');
-if (!existsSync(entry)) {
-  log(`bench: ${entry} is missing: run \`node scripts/build-node.mjs\` or \`npm run bench\``);
+if (!existsSync(runtimeEntry)) {
+  log(`bench: ${runtimeEntry} is missing: run \`node scripts/build-node.mjs\` or \`npm run bench\``);
   process.exit(2);
 }
 
 const dataDir = mkdtempSync(path.join(os.tmpdir(), 'runtime-bench-'));
 const env = { ...process.env, PIPELINE_RUNTIME_KEY: randomBytes(32).toString('base64') };
 
-function runOnce(args) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [entry, ...args], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-    let out = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (out += chunk));
-    child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`${args.join(' ')} exited ${code}`))));
-  });
-}
-
-const { token } = JSON.parse(
-  await runOnce(['token', 'create', '--scopes', 'publish,invoke', '--name', 'bench', '--data', dataDir]),
-);
-const server = spawn(process.execPath, [entry, '--port', '0', '--data', dataDir], {
+const { token } = await runtimeCommand(
+  ['token', 'create', '--scopes', 'publish,invoke', '--name', 'bench', '--data', dataDir],
   env,
-  stdio: ['ignore', 'pipe', 'inherit'],
-});
-const url = new URL(
-  await new Promise((resolve, reject) => {
-    createInterface({ input: server.stdout }).once('line', (line) => resolve(JSON.parse(line).listening));
-    server.once('exit', (code) => reject(new Error(`the runtime exited (${code}) before listening`)));
-  }),
 );
-// FIFO: every connection is used in turn, so none sits idle long enough to race a server close.
-const agent = new http.Agent({ keepAlive: true, maxSockets: clients, scheduling: 'fifo' });
-
-function request(method, pathname, body, headers = {}) {
-  return new Promise((resolve) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path: pathname,
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
-          ...headers,
-        },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8').on('data', (chunk) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode, text }));
-      },
-    );
-    req.on('error', (error) => resolve({ status: 0, text: error.message }));
-    req.end(payload);
-  });
-}
+const server = await startRuntimeProcess(['--data', dataDir], env);
+const url = server.url;
+const load = createLoad({ url, token, clients });
+const { request, errorKinds } = load;
 
 const published = await request('PUT', '/v1/bundle', { bundle: bundle(), message: 'bench' }, { 'if-match': '*' });
 if (published.status !== 201) throw new Error(`publish failed: ${published.status} ${published.text}`);
@@ -111,105 +63,8 @@ const bodies = {
     ),
   },
 };
-
-function invoke(variant, i) {
-  const { path: pathname, bodies: list } = bodies[variant];
-  const payload = list[i % list.length];
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method: 'POST',
-        path: pathname,
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(payload),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => {
-          const ok = res.statusCode === 200;
-          resolve({ ok, ms: performance.now() - started, ...(ok ? {} : { error: `HTTP ${res.statusCode}` }) });
-        });
-      },
-    );
-    req.on('error', (error) =>
-      resolve({ ok: false, ms: performance.now() - started, error: error.code ?? error.message }),
-    );
-    req.end(payload);
-  });
-}
-
-function percentile(sorted, p) {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-/** What went wrong, by kind (`HTTP 503`, `ECONNRESET`…), across the whole bench. */
-const errorKinds = {};
-
-function summarize(samples, errors, elapsedMs) {
-  const sorted = samples.sort((a, b) => a - b);
-  return {
-    requestsPerSecond: (samples.length * 1000) / elapsedMs,
-    p50Ms: percentile(sorted, 50),
-    p99Ms: percentile(sorted, 99),
-    errors,
-    requests: samples.length + errors,
-  };
-}
-
-function count(result) {
-  if (!result.ok) errorKinds[result.error] = (errorKinds[result.error] ?? 0) + 1;
-  return result;
-}
-
-/** Every client sends back to back for `ms`. */
-async function saturated(variant, ms) {
-  const samples = [];
-  let errors = 0;
-  let n = 0;
-  const started = performance.now();
-  const end = started + ms;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (performance.now() < end) {
-        const result = count(await invoke(variant, n++));
-        if (result.ok) samples.push(result.ms);
-        else errors++;
-      }
-    }),
-  );
-  return summarize(samples, errors, performance.now() - started);
-}
-
-/** The clients together offer `rate` requests/s for `ms`, each client on its own evenly spaced schedule. */
-async function paced(variant, rate, ms) {
-  const samples = [];
-  let errors = 0;
-  let n = 0;
-  const interval = (clients * 1000) / rate;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: clients }, async (_, c) => {
-      let next = started + (c * interval) / clients;
-      while (next < started + ms) {
-        const wait = next - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        const result = count(await invoke(variant, n++));
-        if (result.ok) samples.push(result.ms);
-        else errors++;
-        next += interval;
-      }
-    }),
-  );
-  return summarize(samples, errors, performance.now() - started);
-}
+const saturated = (variant, ms) => load.saturated(bodies[variant], ms);
+const paced = (variant, rate, ms) => load.paced(bodies[variant], rate, ms);
 
 try {
   log(`runtime on ${url.origin}; ${clients} clients; warming up`);
@@ -298,8 +153,7 @@ try {
     ],
   });
 } finally {
-  agent.destroy();
-  server.kill('SIGTERM');
-  await new Promise((resolve) => server.once('exit', resolve));
+  load.close();
+  await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

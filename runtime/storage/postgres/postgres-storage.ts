@@ -274,32 +274,26 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
 
   async appendCaptured(batch: { events: readonly StoredEvent[]; traces: readonly StoredTrace[] }): Promise<void> {
     if (batch.events.length === 0 && batch.traces.length === 0) return;
+    // One JSON parameter per table (the records as they are), unpacked by the server in order.
+    // Not text arrays: node-postgres escapes each element of an array literal in JavaScript, which
+    // for a batch of traces (JSON full of quotes) held the event loop about 8 times longer than the
+    // native JSON.stringify does (measured here: ~3 ms against ~0.35 ms for 100 traces of 2.6 KB).
     await this.transaction(async (client) => {
       if (batch.events.length > 0) {
         await client.query(
           `INSERT INTO captured_events (id, hook, at, line)
-           SELECT id, hook, at, line FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
-             WITH ORDINALITY AS t (id, hook, at, line, ord) ORDER BY ord
+           SELECT e->>'id', e->>'hook', (e->>'at')::bigint, e->>'line'
+             FROM json_array_elements($1::json) WITH ORDINALITY AS t (e, ord) ORDER BY ord
            ON CONFLICT (id) DO NOTHING`,
-          [
-            batch.events.map((e) => e.id),
-            batch.events.map((e) => e.hook),
-            batch.events.map((e) => e.at),
-            batch.events.map((e) => e.line),
-          ],
+          [JSON.stringify(batch.events)],
         );
       }
       if (batch.traces.length > 0) {
         await client.query(
           `INSERT INTO traces (trace_id, hook, started_at, json)
-           SELECT trace_id, hook, started_at, json FROM unnest($1::text[], $2::text[], $3::bigint[], $4::text[])
-             WITH ORDINALITY AS t (trace_id, hook, started_at, json, ord) ORDER BY ord`,
-          [
-            batch.traces.map((t) => t.traceId),
-            batch.traces.map((t) => t.hook),
-            batch.traces.map((t) => t.startedAt),
-            batch.traces.map((t) => t.json),
-          ],
+           SELECT e->>'traceId', e->>'hook', (e->>'startedAt')::bigint, e->>'json'
+             FROM json_array_elements($1::json) WITH ORDINALITY AS t (e, ord) ORDER BY ord`,
+          [JSON.stringify(batch.traces)],
         );
       }
     });
