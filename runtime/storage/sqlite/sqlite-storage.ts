@@ -22,7 +22,8 @@ import {
   type TokenRow as SharedTokenRow,
   type VersionRow,
 } from '../rows';
-import { CaptureThread } from './capture-thread';
+import { CaptureThread, captureWorkerUrl } from '../capture-thread';
+import type { CaptureWorkerData } from './capture-worker';
 import { migrate, migrations } from './migrations';
 import { openRuntimeDatabase } from './open-database';
 
@@ -44,7 +45,13 @@ export function openSqliteStorage(dataDir: string, options: { captureWorkerUrl?:
     throw error;
   }
   const capture = openRuntimeDatabase(dataDir, 'normal');
-  return new SqliteRuntimeStorage(control, capture, new CaptureThread(dataDir, options.captureWorkerUrl));
+  return new SqliteRuntimeStorage(
+    control,
+    capture,
+    new CaptureThread(options.captureWorkerUrl ?? captureWorkerUrl('runtime-capture-worker.mjs'), {
+      dataDir,
+    } satisfies CaptureWorkerData),
+  );
 }
 
 export class SqliteRuntimeStorage implements RuntimeStorage {
