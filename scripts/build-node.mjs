@@ -18,8 +18,6 @@ export const nodeEntries = {
   runtime: 'runtime/main.ts',
   // The runtime's capture writer thread (runtime.db writes off the event loop); found beside runtime.mjs.
   'runtime-capture-worker': 'runtime/storage/sqlite/capture-worker.ts',
-  // The same for PostgreSQL (runtime/storage/postgres/capture-worker.ts).
-  'runtime-postgres-capture-worker': 'runtime/storage/postgres/capture-worker.ts',
   // The runtime library (createRuntime, createRuntimeServer…) for hosts in plain JS, e.g. the
   // better-auth example host; it finds engine-worker.mjs and the capture worker beside it.
   'runtime-lib': 'runtime/index.ts',

@@ -23,8 +23,6 @@ import {
   type TokenRow as SharedTokenRow,
   type VersionRow,
 } from '../rows';
-import { CaptureThread, captureWorkerUrl } from '../capture-thread';
-import type { PostgresCaptureWorkerData } from './capture-worker';
 import { ChangeFeed, changeChannel, changePayload } from './change-feed';
 import { migratePostgres } from './migrations';
 
@@ -51,8 +49,6 @@ export interface PostgresStorageOptions {
   safetyPollMs?: number;
   /** Connection problems (never a password or a query's data); default stderr. */
   log?: (message: string) => void;
-  /** The capture writer thread's bundle; default dist/node/runtime-postgres-capture-worker.mjs. */
-  captureWorkerUrl?: URL;
 }
 
 type TokenRow = SharedTokenRow<string[]>;
@@ -153,11 +149,7 @@ export async function openPostgresStorage(
     safetyPollMs: options.safetyPollMs ?? parsed.safetyPollMs ?? defaultSafetyPollMs,
     log,
   });
-  const writer = new CaptureThread(
-    options.captureWorkerUrl ?? captureWorkerUrl('runtime-postgres-capture-worker.mjs'),
-    { connectionString: parsed.connectionString, applicationName } satisfies PostgresCaptureWorkerData,
-  );
-  return new PostgresRuntimeStorage(pool, feed, writer);
+  return new PostgresRuntimeStorage(pool, feed);
 }
 
 export class PostgresRuntimeStorage implements RuntimeStorage {
@@ -166,7 +158,6 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
   constructor(
     private readonly pool: pg.Pool,
     private readonly feed: ChangeFeed,
-    private readonly writer: CaptureThread,
   ) {}
 
   async activeVersion(): Promise<StoredBundleVersion | undefined> {
@@ -281,10 +272,31 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
     return (rows[0] as { value: string }).value;
   }
 
-  appendCaptured(batch: { events: readonly StoredEvent[]; traces: readonly StoredTrace[] }): Promise<void> {
-    if (batch.events.length === 0 && batch.traces.length === 0) return Promise.resolve();
-    // On the capture writer thread (capture-worker.ts), off the event loop.
-    return this.writer.append([...batch.events], [...batch.traces]);
+  async appendCaptured(batch: { events: readonly StoredEvent[]; traces: readonly StoredTrace[] }): Promise<void> {
+    if (batch.events.length === 0 && batch.traces.length === 0) return;
+    // One JSON parameter per table (the records as they are), unpacked by the server in order.
+    // Not text arrays: node-postgres escapes each element of an array literal in JavaScript, which
+    // for a batch of traces (JSON full of quotes) held the event loop about 8 times longer than the
+    // native JSON.stringify does (measured here: ~3 ms against ~0.35 ms for 100 traces of 2.6 KB).
+    await this.transaction(async (client) => {
+      if (batch.events.length > 0) {
+        await client.query(
+          `INSERT INTO captured_events (id, hook, at, line)
+           SELECT e->>'id', e->>'hook', (e->>'at')::bigint, e->>'line'
+             FROM json_array_elements($1::json) WITH ORDINALITY AS t (e, ord) ORDER BY ord
+           ON CONFLICT (id) DO NOTHING`,
+          [JSON.stringify(batch.events)],
+        );
+      }
+      if (batch.traces.length > 0) {
+        await client.query(
+          `INSERT INTO traces (trace_id, hook, started_at, json)
+           SELECT e->>'traceId', e->>'hook', (e->>'startedAt')::bigint, e->>'json'
+             FROM json_array_elements($1::json) WITH ORDINALITY AS t (e, ord) ORDER BY ord`,
+          [JSON.stringify(batch.traces)],
+        );
+      }
+    });
   }
 
   async events(query: CaptureQuery): Promise<StoredEvent[]> {
@@ -377,7 +389,6 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
     if (this.closed) return;
     this.closed = true;
     await this.feed.close();
-    await this.writer.close();
     await this.pool.end();
   }
 

@@ -1,5 +1,4 @@
 import { parentPort, workerData } from 'node:worker_threads';
-import type { FromCaptureWorker, ToCaptureWorker } from '../capture-protocol';
 import type { RetentionPolicy, StoredEvent, StoredTrace } from '../types';
 import { openRuntimeDatabase } from './open-database';
 
@@ -11,6 +10,14 @@ import { openRuntimeDatabase } from './open-database';
 export interface CaptureWorkerData {
   dataDir: string;
 }
+
+export type ToCaptureWorker =
+  | { type: 'append'; id: number; events: StoredEvent[]; traces: StoredTrace[] }
+  | { type: 'prune'; id: number; policy: RetentionPolicy; now: number };
+
+export type FromCaptureWorker =
+  | { type: 'done'; id: number; result?: { events: number; traces: number } }
+  | { type: 'failed'; id: number; message: string };
 
 const port = parentPort;
 if (!port) throw new Error('the capture worker must run in a worker thread');

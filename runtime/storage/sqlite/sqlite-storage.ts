@@ -22,8 +22,7 @@ import {
   type TokenRow as SharedTokenRow,
   type VersionRow,
 } from '../rows';
-import { CaptureThread, captureWorkerUrl } from '../capture-thread';
-import type { CaptureWorkerData } from './capture-worker';
+import { CaptureThread } from './capture-thread';
 import { migrate, migrations } from './migrations';
 import { openRuntimeDatabase } from './open-database';
 
@@ -45,13 +44,7 @@ export function openSqliteStorage(dataDir: string, options: { captureWorkerUrl?:
     throw error;
   }
   const capture = openRuntimeDatabase(dataDir, 'normal');
-  return new SqliteRuntimeStorage(
-    control,
-    capture,
-    new CaptureThread(options.captureWorkerUrl ?? captureWorkerUrl('runtime-capture-worker.mjs'), {
-      dataDir,
-    } satisfies CaptureWorkerData),
-  );
+  return new SqliteRuntimeStorage(control, capture, new CaptureThread(dataDir, options.captureWorkerUrl));
 }
 
 export class SqliteRuntimeStorage implements RuntimeStorage {

@@ -1,14 +1,12 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { FromCaptureWorker, ToCaptureWorker } from './capture-protocol';
-import type { RetentionPolicy, StoredEvent, StoredTrace } from './types';
+import type { RetentionPolicy, StoredEvent, StoredTrace } from '../types';
+import type { CaptureWorkerData, FromCaptureWorker, ToCaptureWorker } from './capture-worker';
 
-// The main thread's handle on a storage's capture writer thread (sqlite/capture-worker.ts,
-// postgres/capture-worker.ts): requests in, one answer each (capture-protocol.ts). Writing
-// captured events and traces is the runtime's bulk I/O (a batch of traces is hundreds of KB), so
-// it stays off the event loop that answers invocations. Started on first use, so that
-// short-lived users of the storage (the token CLI) never start it.
+// The main thread's handle on the capture writer thread (capture-worker.ts): requests in, one
+// answer each. Started on first use, so that short-lived users of the storage (the token CLI)
+// never start it.
 
 type Pending = { resolve(result: FromCaptureWorker & { type: 'done' }): void; reject(error: Error): void };
 
@@ -19,10 +17,9 @@ export class CaptureThread {
   private nextId = 1;
   private closed = false;
 
-  /** `workerData` is the worker's own (a data folder, a connection string), never logged. */
   constructor(
-    private readonly workerUrl: URL,
-    private readonly workerData: unknown,
+    private readonly dataDir: string,
+    private readonly workerUrl: URL = defaultWorkerUrl(),
   ) {}
 
   async append(events: StoredEvent[], traces: StoredTrace[]): Promise<void> {
@@ -61,7 +58,7 @@ export class CaptureThread {
 
   private start(): Worker {
     if (this.worker) return this.worker;
-    const worker = new Worker(this.workerUrl, { workerData: this.workerData });
+    const worker = new Worker(this.workerUrl, { workerData: { dataDir: this.dataDir } satisfies CaptureWorkerData });
     worker.on('message', (message: FromCaptureWorker) => {
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
@@ -82,12 +79,8 @@ export class CaptureThread {
   }
 }
 
-/**
- * A capture worker's bundle (scripts/build-node.mjs): beside the running bundle in dist/node, or
- * there when running from source (tests).
- */
-export function captureWorkerUrl(fileName: string): URL {
-  const besideBundle = new URL(`./${fileName}`, import.meta.url);
-  const fromSource = new URL(`../../dist/node/${fileName}`, import.meta.url);
+function defaultWorkerUrl(): URL {
+  const besideBundle = new URL('./runtime-capture-worker.mjs', import.meta.url);
+  const fromSource = new URL('../../../dist/node/runtime-capture-worker.mjs', import.meta.url);
   return existsSync(fileURLToPath(besideBundle)) ? besideBundle : fromSource;
 }
