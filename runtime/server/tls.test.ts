@@ -1,9 +1,10 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { api, runtimeEntry, spawnRuntime, useServedRuntime, useTempDirs } from '../testing/harness';
+import { writeSelfSignedCertificate } from '../../shared/engine/node/testing/self-signed-certificate';
 import { isLoopbackHost } from './listen-address';
 
 const tempDir = useTempDirs();
@@ -63,31 +64,10 @@ describe('TLS', () => {
   // openssl is a test dependency (scripts/system-deps.mjs installs it): never skipped.
   it('serves https with the given certificate (self-signed, made with the openssl CLI)', async () => {
     const dir = tempDir();
-    const cert = path.join(dir, 'cert.pem');
-    const key = path.join(dir, 'key.pem');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=localhost',
-        '-addext',
-        'subjectAltName=IP:127.0.0.1,DNS:localhost',
-        '-keyout',
-        key,
-        '-out',
-        cert,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { certFile: cert, keyFile: key } = writeSelfSignedCertificate(dir, {
+      commonName: 'localhost',
+      altNames: ['IP:127.0.0.1', 'DNS:localhost'],
+    });
     const runtime = await spawnRuntime(path.join(dir, 'data'), ['--tls-cert', cert, '--tls-key', key]);
     try {
       expect(runtime.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);

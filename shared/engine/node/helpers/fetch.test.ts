@@ -6,7 +6,6 @@
 // and [::1]:P are what an attacker wants to reach; they count TCP connections, and the blocking
 // tests run under the real policy and assert that count stays 0.
 
-import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
@@ -14,6 +13,7 @@ import { createServer as createNetServer, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { writeSelfSignedCertificate } from '../testing/self-signed-certificate';
 import {
   classifyAddress,
   createGuardedFetch,
@@ -41,32 +41,12 @@ function generateCertificate(): void {
   const directory = mkdtempSync(path.join(os.tmpdir(), 'fetch-test-'));
   try {
     const names = ['api.test', 'other.test', 'rebind.test', 'internal.test', 'mixed.test'];
-    const altNames = [...names.map((n) => `DNS:${n}`), 'IP:127.0.0.1', 'IP:127.0.0.2', 'IP:::1'].join(',');
-    execFileSync(
-      'openssl',
-      [
-        'req',
-        '-x509',
-        '-newkey',
-        'ec',
-        '-pkeyopt',
-        'ec_paramgen_curve:prime256v1',
-        '-nodes',
-        '-days',
-        '1',
-        '-subj',
-        '/CN=api.test',
-        '-addext',
-        `subjectAltName=${altNames}`,
-        '-keyout',
-        path.join(directory, 'key.pem'),
-        '-out',
-        path.join(directory, 'cert.pem'),
-      ],
-      { stdio: 'ignore' },
-    );
-    certificate = readFileSync(path.join(directory, 'cert.pem'), 'utf8');
-    key = readFileSync(path.join(directory, 'key.pem'), 'utf8');
+    const { certFile, keyFile } = writeSelfSignedCertificate(directory, {
+      commonName: 'api.test',
+      altNames: [...names.map((n) => `DNS:${n}`), 'IP:127.0.0.1', 'IP:127.0.0.2', 'IP:::1'],
+    });
+    certificate = readFileSync(certFile, 'utf8');
+    key = readFileSync(keyFile, 'utf8');
   } finally {
     rmSync(directory, { recursive: true, force: true });
   }
