@@ -1,12 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import type { Bundle } from '../../shared/engine';
 import { readBundleFolder } from '../../shared/engine/node/bundle-files';
+import { useTempDirs as useTempDirsWithPrefix } from '../../shared/engine/node/testing/temp-dirs';
 import { createToken } from '../auth/tokens';
 import type { RuntimeConfigInput } from '../config';
 import { createRuntime, type Runtime } from '../runtime';
@@ -22,17 +21,7 @@ export const runtimeEntry = path.join(root, 'dist', 'node', 'runtime.mjs');
 /** A fixed key, so that tests do not write key files unless they mean to. */
 export const testKey = Buffer.alloc(32, 7);
 
-export function useTempDirs(prefix = 'runtime-test-'): () => string {
-  const made: string[] = [];
-  afterEach(() => {
-    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-  return () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-    made.push(dir);
-    return dir;
-  };
-}
+export const useTempDirs = (prefix = 'runtime-test-'): (() => string) => useTempDirsWithPrefix(prefix);
 
 export async function exampleBundle(): Promise<Bundle> {
   const read = await readBundleFolder(path.join(root, 'examples', 'acme-auth'));

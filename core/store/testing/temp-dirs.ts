@@ -1,17 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { afterEach } from 'vitest';
+import { useTempDirs as useTempDirsWithPrefix } from '../../../shared/engine/node/testing/temp-dirs';
 
 /** Fresh folders under the OS temp dir, removed after each test. */
-export function useTempDirs(prefix = 'studio-store-'): () => string {
-  const made: string[] = [];
-  afterEach(() => {
-    for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-  return () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
-    made.push(dir);
-    return dir;
-  };
-}
+export const useTempDirs = (prefix = 'studio-store-'): (() => string) => useTempDirsWithPrefix(prefix);
