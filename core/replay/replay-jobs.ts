@@ -12,7 +12,7 @@ import { bundleHash, scriptHash } from '../../shared/engine/node/bundle-files';
 import { maxConcurrentRuns } from '../../shared/engine/limits';
 import type { HookId } from '../../shared/hooks';
 import type { EnvironmentSecrets } from '../authoring/environment-secrets';
-import type { ReplayRun, StoredEvent, Workspace } from '../store';
+import type { ReplayRun, ResultCounts, StoredEvent, Workspace } from '../store';
 import { replayEvents } from './replay-runner';
 
 // Replay jobs: `replay.start` checks what it can at once (the selection, the environment, that the
@@ -253,27 +253,7 @@ export class ReplayJobs {
 
   private storedProgress(run: ReplayRun): ReplayProgress {
     const startedMs = Date.parse(run.startedAt);
-    if (run.status === 'running') {
-      // Another process's replay (the CLI stores its results at the end), or one whose end could
-      // not be written: what is stored so far, without an estimate.
-      const counts = this.deps.workspace().replays.counts(run.id);
-      const elapsedMs = Math.max(0, Date.now() - startedMs);
-      return {
-        runId: run.id,
-        status: run.status,
-        total: run.total,
-        done: counts.events,
-        allowed: counts.allowed,
-        denied: counts.denied,
-        errors: counts.errors,
-        mismatches: counts.mismatches,
-        elapsedMs,
-        etaMs: null,
-        eventsPerSecond: rate(counts.events, elapsedMs),
-      };
-    }
-    const counts = run.summary ?? { ...this.deps.workspace().replays.counts(run.id), eventsPerSecond: 0 };
-    const progress: ReplayProgress = {
+    const progressOf = (counts: ResultCounts, elapsedMs: number, eventsPerSecond: number): ReplayProgress => ({
       runId: run.id,
       status: run.status,
       total: run.total,
@@ -282,10 +262,20 @@ export class ReplayJobs {
       denied: counts.denied,
       errors: counts.errors,
       mismatches: counts.mismatches,
-      elapsedMs: run.finishedAt ? Math.max(0, Date.parse(run.finishedAt) - startedMs) : 0,
+      elapsedMs,
       etaMs: null,
-      eventsPerSecond: counts.eventsPerSecond,
-    };
+      eventsPerSecond,
+    });
+    if (run.status === 'running') {
+      // Another process's replay (the CLI stores its results at the end), or one whose end could
+      // not be written: what is stored so far, without an estimate.
+      const counts = this.deps.workspace().replays.counts(run.id);
+      const elapsedMs = Math.max(0, Date.now() - startedMs);
+      return progressOf(counts, elapsedMs, rate(counts.events, elapsedMs));
+    }
+    const counts = run.summary ?? { ...this.deps.workspace().replays.counts(run.id), eventsPerSecond: 0 };
+    const elapsedMs = run.finishedAt ? Math.max(0, Date.parse(run.finishedAt) - startedMs) : 0;
+    const progress = progressOf(counts, elapsedMs, counts.eventsPerSecond);
     if (run.message !== undefined) progress.message = run.message;
     return progress;
   }
