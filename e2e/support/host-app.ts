@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { startUntilReady } from './child-process';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const hostEntry = path.join(root, 'examples', 'better-auth-host', 'server.mjs');
@@ -21,27 +20,19 @@ export interface HostApp {
 /** The better-auth example host (examples/better-auth-host) on free loopback ports, fresh data. */
 export async function startHostApp(): Promise<HostApp> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'host-app-e2e-'));
-  const child: ChildProcess = spawn(
+  const host = await startUntilReady(
     process.execPath,
     [hostEntry, '--data', dataDir, '--port', '0', '--runtime-port', '0'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
+    /^(\{.*\})\n/m,
+    { what: 'the example host' },
   );
-  let stderr = '';
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const ready = await new Promise<{ app: string; runtime: string; tokenFile: string }>((resolve, reject) => {
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).once('line', (line) => resolve(JSON.parse(line)));
-    child.once('exit', (code) => reject(new Error(`the example host exited (${code}) before listening: ${stderr}`)));
-  });
+  const ready = JSON.parse(host.ready) as { app: string; runtime: string; tokenFile: string };
   return {
     app: ready.app,
     runtime: ready.runtime,
     token: readFileSync(ready.tokenFile, 'utf8').trim(),
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await host.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,10 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { expect, type Locator, type Page } from '@playwright/test';
+import { startUntilReady } from './child-process';
 import type { StudioPage } from './studio-page';
 
 const run = promisify(execFile);
@@ -34,30 +35,18 @@ export async function startRuntime(): Promise<RuntimeProcess> {
     dataDir,
   ]);
   const { token } = JSON.parse(created.stdout) as { token: string };
-  const child: ChildProcess = spawn(process.execPath, [cli, 'runtime', '--port', '0', '--data', dataDir], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /"listening"\s*:\s*"([^"]+)"/.exec(stdout);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`runtime exited with ${code}: ${stderr}`)));
-  });
+  const runtime = await startUntilReady(
+    process.execPath,
+    [cli, 'runtime', '--port', '0', '--data', dataDir],
+    /"listening"\s*:\s*"([^"]+)"/,
+    { what: 'runtime' },
+  );
   return {
-    url,
+    url: runtime.ready,
     token,
     dataDir,
     stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      await runtime.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

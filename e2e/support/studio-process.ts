@@ -1,8 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startUntilReady } from './child-process';
 
 export interface StudioProcess {
   url: string;
@@ -21,23 +21,14 @@ const root = fileURLToPath(new URL('../..', import.meta.url));
  */
 export async function startStudio(): Promise<StudioProcess> {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'studio-e2e-'));
-  const child: ChildProcess = spawn(
+  // Its own process group: stopping it also stops the keyring daemon and the bus behind the wrapper.
+  const studio = await startUntilReady(
     path.join(root, 'scripts/with-keyring.sh'),
     [process.execPath, path.join(root, 'dist/node/web.mjs'), '--data', dataDir],
-    // Its own process group: stopping it also stops the keyring daemon and the bus behind the wrapper.
-    { stdio: ['ignore', 'pipe', 'pipe'], detached: true },
+    /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/,
+    { what: 'studio', detached: true },
   );
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    let stdout = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const match = /(http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+)/.exec(stdout);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`studio exited with ${code}: ${stderr}`)));
-  });
+  const url = studio.ready;
   const parsed = new URL(url);
   return {
     url,
@@ -46,11 +37,7 @@ export async function startStudio(): Promise<StudioProcess> {
     token: parsed.searchParams.get('token') ?? '',
     dataDir,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
-        await exited;
-      }
+      await studio.stop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
