@@ -12,10 +12,12 @@ import { createServer, type Server } from 'node:https';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeSelfSignedCertificate } from '../testing/self-signed-certificate';
 import {
   classifyAddress,
+  classifyHostName,
   createGuardedFetch,
   fetchLimits,
   resolveCheckedAddresses,
@@ -304,6 +306,53 @@ describe('classifyAddress', () => {
   });
 });
 
+describe('classifyHostName', () => {
+  it.each([
+    'localhost',
+    'LOCALHOST',
+    'LocalHost.',
+    'localhost..',
+    'a.localhost',
+    'deep.sub.LOCALHOST.',
+    'localhost.localdomain',
+    'LOCALHOST.LOCALDOMAIN.',
+    'ip6-localhost',
+    'IP6-LOOPBACK.',
+    'localhost4',
+    'localhost6.localdomain6',
+    '%6cocalhost', // percent-encoded, as a caller of resolveCheckedAddresses might pass it
+    'ｌｏｃａｌｈｏｓｔ', // full-width, mapped by UTS #46
+    'ⓛocalhost',
+    'loc\u00adalhost', // soft hyphen, mapped to nothing
+    'localhost\u3002', // ideographic full stop as the trailing dot
+    'xn--localhost-', // the punycode spelling of "localhost"
+    'foo.xn--localhost-',
+    '[localhost]',
+  ])('refuses %j by name', (name) => {
+    const verdict = classifyHostName(name);
+    expect(verdict.allowed).toBe(false);
+    expect(verdict.reason).toMatch(/local host name|malformed host name/);
+  });
+
+  it.each([
+    'example.com',
+    'api.test',
+    'localhost.example.com', // an ordinary domain whose first label happens to be localhost
+    'mylocalhost',
+    'localhost-proxy.example',
+    'notlocalhost',
+    'xn--ocalhost-w8d', // ʟocalhost: a different name, left to DNS and the address check
+    '127.0.0.1', // IP literals are classifyAddress's job
+    '[::1]',
+  ])('leaves %j to the resolver and the address check', (name) => {
+    expect(classifyHostName(name)).toEqual({ allowed: true });
+  });
+
+  it('refuses a name with a malformed percent escape', () => {
+    expect(classifyHostName('%E0%A4%Alocalhost')).toMatchObject({ allowed: false });
+  });
+});
+
 describe('resolveCheckedAddresses', () => {
   it('returns every address when all are public (never connecting to them)', async () => {
     const { resolve } = tableResolver({
@@ -327,6 +376,15 @@ describe('resolveCheckedAddresses', () => {
     await expect(resolveCheckedAddresses('mixed.test', { resolve })).rejects.toThrow(/^FETCH_BLOCKED: /);
     await expect(resolveCheckedAddresses('mixed.test', { resolve })).rejects.toThrow(reason);
   });
+
+  it.each(['localhost', 'LOCALHOST.', 'x.localhost', 'ip6-loopback'])(
+    'refuses %j by name without calling the resolver',
+    async (name) => {
+      const { resolve, calls } = tableResolver({ [name]: ['8.8.8.8'] });
+      await expect(resolveCheckedAddresses(name, { resolve })).rejects.toThrow(/^FETCH_BLOCKED: local host name/);
+      expect(calls).toEqual([]);
+    },
+  );
 
   it('fails (not blocks) when the name does not resolve', async () => {
     const { resolve } = tableResolver({ 'empty.test': [] });
@@ -388,10 +446,102 @@ describe('createGuardedFetch: refused destinations open no connection', () => {
     expect(sentinelConnections()).toBe(0);
   });
 
-  it('localhost through the system resolver', async () => {
+  it('localhost is refused by name, before the system resolver', async () => {
     const fetch = createGuardedFetch({ ca: certificate });
-    await expect(fetch(`https://localhost:${port}/`)).rejects.toThrow(/^FETCH_BLOCKED: localhost resolves to loopback/);
+    await expect(fetch(`https://localhost:${port}/`)).rejects.toThrow(/^FETCH_BLOCKED: local host name "localhost"/);
     await settle();
+    expect(sentinelConnections()).toBe(0);
+  });
+
+  // Every name here is answered with the stand-in origin, which the override allows: a guard that
+  // looked the name up would connect and succeed. Refused by name, nothing is looked up.
+  const localNames = [
+    'LOCALHOST.',
+    'LocalHost..',
+    'localhost.localdomain',
+    'LOCALHOST.LOCALDOMAIN.',
+    'ip6-localhost',
+    'Ip6-Loopback.',
+    'localhost6',
+    'api.localhost',
+    'A.B.LOCALHOST.',
+    '%6c%6f%63%61%6c%68%6f%73%74', // percent-encoded: the URL parser decodes it
+    'LOCALHOST%2e', // an encoded trailing dot
+    'ｌｏｃａｌｈｏｓｔ', // full-width letters: the URL parser maps them
+    'ⓛocalhost',
+    'loc\u00adalhost', // soft hyphen, mapped to nothing
+    'localhost\uff0e', // full-width trailing dot
+    'xn--localhost-', // punycode of "localhost", which the URL parser lets through as is
+    'api.xn--localhost-',
+  ];
+  it.each(localNames)('https://%s:PORT/ is refused by name and never looked up', async (name) => {
+    const url = `https://${name}:${port}/hello`;
+    const { hostname } = new URL(url);
+    const { resolve, calls } = tableResolver({ [hostname]: ['127.0.0.2'] });
+    const fetch = createGuardedFetch({ resolve, ca: certificate, unsafeAllowAddressForTests: standIn });
+    const before = origin.connections;
+    await expect(fetch(url)).rejects.toThrow(/^FETCH_BLOCKED: local host name /);
+    expect(calls).toEqual([]);
+    await settle();
+    expect(origin.connections).toBe(before);
+    expect(sentinelConnections()).toBe(0);
+  });
+
+  it('a redirect to a local host name is refused before the next hop is looked up', async () => {
+    const { resolve, calls } = tableResolver({ 'api.test': ['127.0.0.2'], 'localhost.': ['127.0.0.2'] });
+    const fetch = createGuardedFetch({ resolve, ca: certificate, unsafeAllowAddressForTests: standIn });
+    const to = encodeURIComponent(`https://LOCALHOST.:${port}/hello`);
+    await expect(fetch(`https://api.test:${port}/redirect?to=${to}`)).rejects.toThrow(
+      /^FETCH_BLOCKED: local host name "localhost."/,
+    );
+    expect(calls).toEqual(['api.test']);
+  });
+
+  it('property: any case, trailing dots, subdomains and escapes of a local name are refused without DNS', async () => {
+    const base = fc.constantFrom(
+      'localhost',
+      'localhost.localdomain',
+      'ip6-localhost',
+      'ip6-loopback',
+      'localhost4',
+      'localhost6.localdomain6',
+    );
+    const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?$/);
+    const spelled = fc
+      .record({
+        base,
+        // Subdomains only of plain localhost: x.localhost.localdomain is an ordinary name.
+        subdomains: fc.array(label, { maxLength: 3 }),
+        dots: fc.integer({ min: 0, max: 3 }),
+        upper: fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
+        escape: fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
+      })
+      .map(({ base, subdomains, dots, upper, escape }) => {
+        const name = [...(base === 'localhost' ? subdomains : []), base].join('.') + '.'.repeat(dots);
+        return [...name]
+          .map((char, i) => (upper[i % 64] ? char.toUpperCase() : char))
+          .map((char, i) =>
+            escape[i % 64] && /[a-z.]/i.test(char) ? `%${char.charCodeAt(0).toString(16).padStart(2, '0')}` : char,
+          )
+          .join('');
+      });
+    const calls: string[] = [];
+    // Any lookup is recorded and answered with the stand-in origin: a miss would connect and succeed.
+    const resolve: HostResolver = async (hostname) => {
+      calls.push(hostname);
+      return [{ address: '127.0.0.2', family: 4 }];
+    };
+    const fetch = createGuardedFetch({ resolve, ca: certificate, unsafeAllowAddressForTests: standIn });
+    const before = origin.connections;
+    await fc.assert(
+      fc.asyncProperty(spelled, async (name) => {
+        await expect(fetch(`https://${name}:${port}/hello`)).rejects.toThrow(/^FETCH_BLOCKED: local host name /);
+        expect(calls).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+    await settle();
+    expect(origin.connections).toBe(before);
     expect(sentinelConnections()).toBe(0);
   });
 

@@ -11,6 +11,7 @@ import { lookup as systemLookup } from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { rootCertificates } from 'node:tls';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import ipaddr from 'ipaddr.js';
 import { Agent, buildConnector, request } from 'undici';
 
@@ -160,6 +161,60 @@ export function classifyAddress(address: string): AddressVerdict {
   return parsed.kind() === 'ipv4' ? classifyIPv4(parsed as ipaddr.IPv4) : classifyIPv6(parsed as ipaddr.IPv6);
 }
 
+// ---- Name policy
+
+// Names that mean this machine whatever DNS says: getaddrinfo answers them from /etc/hosts (the
+// Debian and Red Hat defaults) or, for *.localhost, by its own rule, so the address check would
+// only catch them if the answer is a refused address. They are refused by name, before any lookup.
+const localHostNames = new Set([
+  'localhost',
+  'localhost.localdomain',
+  'localhost4',
+  'localhost4.localdomain4',
+  'localhost6',
+  'localhost6.localdomain6',
+  'ip6-localhost',
+  'ip6-loopback',
+]);
+
+function isLocalHostName(name: string): boolean {
+  return localHostNames.has(name) || name.endsWith('.localhost');
+}
+
+/**
+ * Every spelling a host name can take on its way to a resolver, compared in one form: lower case,
+ * without trailing dots, and both its punycode (UTS #46 mapping: full-width letters, `ⓛ`, soft
+ * hyphens) and its Unicode form (`xn--localhost-` is Unicode `localhost`).
+ */
+function hostNameForms(hostname: string): string[] {
+  const lower = hostname.toLowerCase();
+  const forms = new Set([lower, domainToASCII(lower), domainToUnicode(lower)]);
+  for (const form of [...forms]) forms.add(domainToUnicode(domainToASCII(form)));
+  forms.delete('');
+  return [...forms].map((form) => form.replace(/[.\u3002\uff0e\uff61]+$/u, ''));
+}
+
+/**
+ * Whether a request may look up `hostname` at all. IP literals are left to classifyAddress; a name
+ * of the local host (`localhost`, `*.localhost`, `ip6-loopback`…) is refused however it is written
+ * (`LOCALHOST.`, `%6cocalhost`, `ｌｏｃａｌｈｏｓｔ`, `xn--localhost-`).
+ */
+export function classifyHostName(hostname: string): AddressVerdict {
+  if (typeof hostname !== 'string') return { allowed: false, reason: 'not a host name' };
+  const bare = hostname.replace(/^\[(.*)\]$/, '$1');
+  if (isIP(bare) !== 0) return { allowed: true };
+  let decoded = bare;
+  try {
+    decoded = decodeURIComponent(bare);
+  } catch {
+    return { allowed: false, reason: `malformed host name ${JSON.stringify(hostname.slice(0, 200))}` };
+  }
+  if (hostNameForms(decoded).some(isLocalHostName)) {
+    return { allowed: false, reason: `local host name ${JSON.stringify(hostname.slice(0, 200))}` };
+  }
+  return { allowed: true };
+}
+
 // ---- Connecting
 
 type AddressCheck = (address: string) => AddressVerdict;
@@ -187,6 +242,9 @@ export async function resolveCheckedAddresses(
   options: GuardedFetchOptions = {},
 ): Promise<ResolvedAddress[]> {
   const check = addressCheck(options);
+  // Before the resolver: a local host name must not even be looked up.
+  const name = classifyHostName(hostname);
+  if (!name.allowed) throw blocked(name.reason ?? 'refused host name');
   let found: unknown;
   try {
     found = await (options.resolve ?? systemResolve)(hostname);
@@ -345,7 +403,7 @@ function checkUrl(check: AddressCheck, raw: string, base?: URL): URL {
   // WHATWG parsing already turned 2130706433, 0x7f.1 or 127.1 into 127.0.0.1; refuse early and
   // clearly (the connector would refuse it anyway).
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
-  const verdict = isIP(host) !== 0 ? check(host) : { allowed: true };
+  const verdict = isIP(host) !== 0 ? check(host) : classifyHostName(host);
   if (!verdict.allowed) throw blocked(verdict.reason ?? 'refused address');
   return url;
 }
