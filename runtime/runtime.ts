@@ -1,5 +1,6 @@
 import { isValidSecretName, type JsonObject, type RecordedEvent, type Trace } from '../shared/engine';
 import { createEnginePool, type EnginePool } from '../shared/engine/node';
+import { checkValueShape, eventBounds } from '../shared/engine/value-bounds';
 import { isHookId, validateEvent, type HookId } from '../shared/hooks';
 import { buildPlanSet, buildPlans, emptyPlanSet, type ActivePlanSet } from './active-set';
 import { checkPublishable } from './bundle-check';
@@ -142,6 +143,12 @@ class ReferenceRuntime implements Runtime {
   async runHook(hookId: string, event: unknown): Promise<HookAnswer> {
     this.ensureOpen();
     if (!isHookId(hookId)) throw new RuntimeError('UNKNOWN_HOOK', `unknown hook "${hookId}"`);
+    // Bounded before anything walks it: masking, validation and capture all read the event.
+    const shape = checkValueShape(event, eventBounds);
+    if (!shape.ok) {
+      const message = `the event cannot be run: ${shape.message}`;
+      throw new RuntimeError('INVALID_EVENT', `INVALID_EVENT: ${message}`, { problems: [{ path: '', message }] });
+    }
     const checked = validateEvent(hookId, event);
     if (!checked.ok) throw new RuntimeError('INVALID_EVENT', checked.message, { problems: checked.problems });
     // One read of the reference: this invocation runs the set that was active when it arrived.

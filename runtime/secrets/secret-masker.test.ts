@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../../shared/engine';
-import { SecretMasker } from './secret-masker';
+import type { JsonValue, Trace } from '../../shared/engine';
+import { maxMaskDepth, SecretMasker, truncatedDeep } from './secret-masker';
 
 describe('SecretMasker', () => {
   const masker = new SecretMasker(['s3cr3t-"value"', '12345678']);
@@ -12,6 +12,19 @@ describe('SecretMasker', () => {
       n: null,
     });
     expect(new SecretMasker([]).empty).toBe(true);
+  });
+
+  it('cuts a value nested deeper than its bound instead of overflowing the stack', () => {
+    let deep: JsonValue = 'x s3cr3t-"value"';
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    let masked = masker.json(deep);
+    for (let i = 0; i < maxMaskDepth; i++) masked = (masked as { a: JsonValue }).a;
+    expect(masked).toBe(truncatedDeep);
+    let shallow: JsonValue = 'x s3cr3t-"value"';
+    for (let i = 0; i < maxMaskDepth; i++) shallow = [shallow];
+    let kept = masker.json(shallow);
+    for (let i = 0; i < maxMaskDepth; i++) kept = (kept as JsonValue[])[0] as JsonValue;
+    expect(kept).toBe('x [secret]');
   });
 
   it('masks traces: attributes (JSON-escaped too), events and status, and a cut-off start of a value', () => {

@@ -8,6 +8,9 @@ import type { JsonValue, Trace } from '../../shared/engine';
 // truncated script.result that ends with the start of a value loses that tail.
 
 export const maskedSecret = '[secret]';
+/** Twice the engine's bound on values (docs/engine.md): anything deeper is not an event. */
+export const maxMaskDepth = 64;
+export const truncatedDeep = `[truncated: nested deeper than ${maxMaskDepth} levels]`;
 /** Shorter cut-off starts of a value say nothing useful about it. */
 const minPartial = 4;
 
@@ -73,16 +76,17 @@ export class SecretMasker {
     return text;
   }
 
-  private walk(value: JsonValue): JsonValue {
+  private walk(value: JsonValue, depth = 0): JsonValue {
     if (typeof value === 'string') return this.text(value);
     // A value read as a number (`tonumber(helpers.secret(…))`).
     if (typeof value === 'number') return this.numbers.has(String(value)) ? maskedSecret : value;
-    if (Array.isArray(value)) return value.map((item) => this.walk(item));
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, JsonValue> = {};
-      for (const [key, child] of Object.entries(value)) out[this.text(key)] = this.walk(child);
-      return out;
-    }
-    return value;
+    if (value === null || typeof value !== 'object') return value;
+    // The runtime refuses events deeper than the engine's bound before they get here; a deeper
+    // value from elsewhere loses its subtree rather than overflowing the stack.
+    if (depth >= maxMaskDepth) return truncatedDeep;
+    if (Array.isArray(value)) return value.map((item) => this.walk(item, depth + 1));
+    const out: Record<string, JsonValue> = {};
+    for (const [key, child] of Object.entries(value)) out[this.text(key)] = this.walk(child, depth + 1);
+    return out;
   }
 }
