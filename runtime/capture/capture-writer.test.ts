@@ -96,4 +96,50 @@ describe('CaptureWriter', () => {
     expect(errors.at(-1)).toBe('could not store 3 traces/events: disk full');
     await capture.close();
   });
+
+  it('loses only the item it cannot prepare, and a background flush never rejects', async () => {
+    const { storage, batches } = fakeStorage();
+    const throwing = createRedactor(redactionSchema.parse({}));
+    const redactor = {
+      ...throwing,
+      event: (value: Parameters<typeof throwing.event>[0]) => {
+        if (JSON.stringify(value).includes('poison')) throw new RangeError('Maximum call stack size exceeded');
+        return throwing.event(value);
+      },
+    };
+    // A scheduled flush (flushIntervalMs 0): a rejection here would be unhandled and end the process.
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const { capture, errors } = writer(storage, { redactor, flushIntervalMs: 0, batchSize: 10, maxPending: 10 });
+      const masker = new SecretMasker([]);
+      const broken = {
+        ...trace('broken'),
+        spans: [{ ...trace('broken').spans[0]!, startTimeUnixNano: 'not a number' }],
+      };
+      capture.push({ hook: 'signup.before', trace: trace('before'), masker });
+      capture.push({ hook: 'signup.before', trace: broken, masker });
+      capture.push({
+        hook: 'signup.before',
+        trace: trace('poisoned'),
+        masker,
+        event: { id: 'evt_p', at: 1, payload: { name: 'poison secret-password' }, outcome: { allow: true } },
+      });
+      capture.push({ hook: 'signup.before', trace: trace('after'), masker });
+      await expect.poll(() => capture.stats().written.traces + capture.stats().dropped).toBe(4);
+      await capture.flush();
+      expect(batches.flatMap((b) => b.traces.map((t) => t.traceId))).toEqual(['before', 'after']);
+      expect(capture.stats()).toMatchObject({ dropped: 2, written: { traces: 2, events: 0 } });
+      expect(errors).toEqual([
+        'could not prepare a signup.before trace/event for storage (SyntaxError)',
+        'could not prepare a signup.before trace/event for storage (RangeError)',
+      ]);
+      expect(errors.join(' ')).not.toMatch(/poison|secret-password/);
+      await capture.close();
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

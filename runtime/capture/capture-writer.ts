@@ -99,7 +99,8 @@ export class CaptureWriter {
     clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = undefined;
-      if (!this.flushing) void this.flush();
+      // Nothing a background write throws may end the process: it is reported and the writer goes on.
+      if (!this.flushing) this.flush().catch((error: unknown) => this.options.onError(error));
     }, delayMs).unref();
   }
 
@@ -113,15 +114,18 @@ export class CaptureWriter {
         // waiting on this thread are not held for a whole batch.
         if (i > 0 && i % serialiseSlice === 0) await new Promise((resolve) => setImmediate(resolve));
         const item = batch[i] as CaptureItem;
-        const trace = item.masker.trace(item.trace, resultAttributeChars);
-        const root = trace.spans[0];
-        traces.push({
-          traceId: trace.traceId,
-          hook: item.hook,
-          startedAt: root ? Math.floor(Number(BigInt(root.startTimeUnixNano) / 1_000_000n)) : Date.now(),
-          json: JSON.stringify(trace),
-        });
-        if (item.event) events.push(this.toStoredEvent(item, item.event));
+        try {
+          const trace = this.toStoredTrace(item);
+          const event = item.event ? this.toStoredEvent(item, item.event) : undefined;
+          traces.push(trace);
+          if (event) events.push(event);
+        } catch (error) {
+          // One item that cannot be prepared is lost alone, never the batch or the items behind it;
+          // its contents stay out of the log (they are what redaction exists for).
+          this.dropped += 1;
+          const reason = error instanceof Error ? error.name : typeof error;
+          this.options.onError(new Error(`could not prepare a ${item.hook} trace/event for storage (${reason})`));
+        }
       }
       try {
         await this.storage.appendCaptured({ events, traces });
@@ -133,6 +137,17 @@ export class CaptureWriter {
         this.options.onError(new Error(`could not store ${batch.length} traces/events: ${reason}`));
       }
     }
+  }
+
+  private toStoredTrace(item: CaptureItem): StoredTrace {
+    const trace = item.masker.trace(item.trace, resultAttributeChars);
+    const root = trace.spans[0];
+    return {
+      traceId: trace.traceId,
+      hook: item.hook,
+      startedAt: root ? Math.floor(Number(BigInt(root.startTimeUnixNano) / 1_000_000n)) : Date.now(),
+      json: JSON.stringify(trace),
+    };
   }
 
   private toStoredEvent(item: CaptureItem, event: NonNullable<CaptureItem['event']>): StoredEvent {
