@@ -15,6 +15,7 @@ export type { HookAnswer } from './invoke';
 export { RuntimeError, isRuntimeError, type RuntimeErrorCode } from './errors';
 export { parseRuntimeConfig, runtimeConfigSchema, type RuntimeConfig, type RuntimeConfigInput } from './config';
 export { createRuntimeServer, type RuntimeServer, type RuntimeServerOptions } from './server/runtime-server';
+export { keepServingOnUnhandledRejections } from './server/process-policy';
 export { createToken, parseScopes, tokenPrefix } from './auth/tokens';
 export { openSqliteStorage, SqliteRuntimeStorage } from './storage/sqlite/sqlite-storage';
 export {

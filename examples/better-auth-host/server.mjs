@@ -18,7 +18,12 @@ import { betterAuth } from 'better-auth';
 import { toNodeHandler } from 'better-auth/node';
 import { jwt } from 'better-auth/plugins';
 import { pipelineStudio } from 'pipeline-studio/better-auth';
-import { createRuntime, createRuntimeServer, createToken } from 'pipeline-studio/runtime';
+import {
+  createRuntime,
+  createRuntimeServer,
+  createToken,
+  keepServingOnUnhandledRejections,
+} from 'pipeline-studio/runtime';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const { values } = parseArgs({
@@ -121,5 +126,6 @@ async function stop() {
   await runtime.close();
   process.exit(0);
 }
+keepServingOnUnhandledRejections(log);
 process.on('SIGINT', () => void stop());
 process.on('SIGTERM', () => void stop());

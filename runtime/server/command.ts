@@ -62,6 +62,8 @@ export interface CommandIo {
   env: NodeJS.ProcessEnv;
   /** Resolves when the process is asked to stop (SIGINT/SIGTERM). */
   stopSignal(): Promise<string>;
+  /** While serving: unhandled rejections are logged and the process goes on (server/process-policy.ts). */
+  keepServing?(log: (message: string) => void): () => void;
 }
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -211,10 +213,15 @@ export async function runRuntimeCommand(args: string[], io: CommandIo): Promise<
       behindProxy,
     })}\n`,
   );
-  const signal = await io.stopSignal();
-  log(`${signal}: stopping`);
-  await server.close();
-  await runtime.close();
+  const release = io.keepServing?.(log);
+  try {
+    const signal = await io.stopSignal();
+    log(`${signal}: stopping`);
+    await server.close();
+    await runtime.close();
+  } finally {
+    release?.();
+  }
   return 0;
 }
 

@@ -1,4 +1,5 @@
 import type { CommandIo } from './command';
+import { keepServingOnUnhandledRejections } from './process-policy';
 
 /** The command's I/O on this process: stdout, stderr, the environment, SIGINT/SIGTERM. */
 export function processIo(): CommandIo {
@@ -6,6 +7,7 @@ export function processIo(): CommandIo {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
     env: process.env,
+    keepServing: keepServingOnUnhandledRejections,
     stopSignal: () =>
       new Promise((resolve) => {
         const stop = (signal: string) => {
