@@ -1,5 +1,6 @@
 import { APIError } from 'better-auth/api';
 import type { HookId } from '../../shared/hooks';
+import { capEvent } from './end-user-caps';
 import type { RuntimeCaller } from './runtime-caller';
 
 // The three hook modes, as better-auth sees them:
@@ -8,6 +9,7 @@ import type { RuntimeCaller } from './runtime-caller';
 // - enrichment (`.enrich`): the request waits for the data; a runtime that cannot answer gives no
 //   data and the request goes on;
 // - async (`.after`): fired and never awaited by the request; failures are only logged.
+// Every event is capped first (end-user-caps.ts): its text comes from end users.
 
 export type FailureMode = 'deny' | 'allow';
 
@@ -34,7 +36,7 @@ export class PipelineInvoker {
   async blocking(hook: HookId, event: Record<string, unknown>): Promise<void> {
     let answer;
     try {
-      answer = await this.options.caller.call(hook, event);
+      answer = await this.options.caller.call(hook, capEvent(event));
     } catch (error) {
       const mode = this.options.failureMode(hook);
       this.options.logger.error(
@@ -63,7 +65,7 @@ export class PipelineInvoker {
   /** The merged enrichment data; `{}` when the runtime cannot answer. */
   async enrichment(hook: HookId, event: Record<string, unknown>): Promise<Record<string, unknown>> {
     try {
-      const answer = await this.options.caller.call(hook, event);
+      const answer = await this.options.caller.call(hook, capEvent(event));
       if (answer.error) {
         this.options.logger.warn(
           `pipeline-studio: ${hook} pipeline error ${answer.error.code} (trace ${answer.traceId ?? '?'})`,
@@ -83,7 +85,7 @@ export class PipelineInvoker {
   fire(hook: HookId, build: () => Promise<Record<string, unknown> | undefined> | Record<string, unknown> | undefined) {
     void (async () => {
       const event = await build();
-      if (event) await this.options.caller.call(hook, event);
+      if (event) await this.options.caller.call(hook, capEvent(event));
     })().catch((error: unknown) => {
       this.options.logger.error(`pipeline-studio: ${describe(error)}; ${hook} was not recorded`);
     });
