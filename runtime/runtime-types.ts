@@ -55,6 +55,12 @@ export interface Runtime {
   runHook(hookId: string, event: unknown): Promise<HookAnswer>;
   publish(request: PublishRequest): Promise<ActivationResult>;
   rollback(request: RollbackRequest): Promise<ActivationResult>;
+  /**
+   * PRECONDITION_FAILED unless `expectedHash` names the active bundle (null: none active), read
+   * from the storage when memory disagrees. The HTTP layer judges If-Match with it before reading
+   * the body; publish and rollback check again, and the storage's activate is the final word.
+   */
+  checkPrecondition(expectedHash: string | null): Promise<void>;
   history(limit?: number): Promise<BundleVersionRecord[]>;
   activeBundle(): ActiveBundle | undefined;
   /** The active bundle's hash, or null; what health and If-Match compare with. */

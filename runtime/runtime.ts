@@ -184,6 +184,11 @@ class ReferenceRuntime implements Runtime {
     });
   }
 
+  async checkPrecondition(expectedHash: string | null): Promise<void> {
+    this.ensureOpen();
+    await this.checkExpected(expectedHash);
+  }
+
   async rollback(request: RollbackRequest): Promise<ActivationResult> {
     this.ensureOpen();
     if (request.expectedHash !== undefined) await this.checkExpected(request.expectedHash);

@@ -106,6 +106,50 @@ describe('publishing over HTTP', () => {
     expect(again.json).toMatchObject({ version: 2, changed: false });
   });
 
+  it('judges a stale If-Match (412) before the body: invalid shape, invalid bundle, bad JSON or media type', async () => {
+    const served = await serve(tempDir());
+    const first = bundleOf({ a: 'return true' }, { 'signup.before': { layers: [['a']] } });
+    expect((await publish(served, first)).status).toBe(201);
+    const activeHash = bundleHash(first);
+    const put = (body: unknown, ifMatch: string, headers: Record<string, string> = {}) =>
+      api(served.url, 'PUT', '/v1/bundle', { token: served.token, headers: { 'if-match': ifMatch, ...headers }, body });
+    const invalidBundle = bundleOf({ b: 'return (' }, { 'signup.before': { layers: [['b', 'ghost']] } });
+    const bodies: [string, unknown, Record<string, string>][] = [
+      ['unknown field', { bundel: {} }, {}],
+      ['missing bundle', {}, {}],
+      ['author of the wrong type', { bundle: first, author: 7 }, {}],
+      ['invalid bundle', { bundle: invalidBundle }, {}],
+      ['not JSON', '{"bundle": ', {}],
+      ['not declared as JSON', 'x', { 'content-type': 'text/plain' }],
+    ];
+    for (const ifMatch of ['"0000"', '*', `W/"${activeHash}"`]) {
+      for (const [what, body, headers] of bodies) {
+        const answer = await put(body, ifMatch, headers);
+        expect({ what, ifMatch, status: answer.status }).toEqual({ what, ifMatch, status: 412 });
+        expect(answer.json.error).toMatchObject({ code: 'PRECONDITION_FAILED', activeHash });
+      }
+    }
+    // With the right If-Match the body is judged as before.
+    expect((await put({ bundel: {} }, `"${activeHash}"`)).json.error?.code).toBe('INVALID_BODY');
+    expect((await put({ bundle: invalidBundle }, `"${activeHash}"`)).json.error?.code).toBe('PIPELINE_INVALID');
+    expect((await put('{"bundle": ', `"${activeHash}"`)).status).toBe(400);
+
+    // Rollback takes an optional If-Match: when stale, it is judged before the body too.
+    const rollback = (body: unknown, headers: Record<string, string>) =>
+      api(served.url, 'POST', '/v1/bundle/rollback', { token: served.token, headers, body });
+    for (const body of [{ version: 0 }, { version: 1, extra: true }, { message: 'no version' }, '{']) {
+      const stale = await rollback(body, { 'if-match': '"0000"' });
+      expect({ body, status: stale.status }).toEqual({ body, status: 412 });
+      expect(stale.json.error).toMatchObject({ code: 'PRECONDITION_FAILED', activeHash });
+      expect((await rollback(body, {})).status).not.toBe(412);
+    }
+    expect((await rollback({ version: 0 }, { 'if-match': `"${activeHash}"` })).json.error?.code).toBe('INVALID_BODY');
+
+    // Nothing changed, and the connections the early answers left with an unread body still serve.
+    const health = await api(served.url, 'GET', '/v1/health');
+    expect(health.json).toMatchObject({ activeHash, version: 1 });
+  });
+
   it('lets exactly one of two concurrent publishes with the same If-Match win', async () => {
     const served = await serve(tempDir());
     const base = bundleOf({ a: 'return true' }, { 'signup.before': { layers: [['a']] } });

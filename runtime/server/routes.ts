@@ -149,6 +149,10 @@ export const routes: Route[] = [
     scope: 'publish',
     async handle(context) {
       const expected = expectedHash(context, true) as string | null;
+      // The precondition comes before the content: a stale If-Match is 412 whatever the body holds
+      // (the client must fetch the active bundle first, fixing its body would not help), and a
+      // body is not read for a publish that cannot apply.
+      await context.runtime.checkPrecondition(expected);
       const body = parseBody(publishBodySchema, await readJson(context.req, bodyLimits.bundle));
       const result = await context.runtime.publish({
         bundle: body.bundle,
@@ -180,6 +184,7 @@ export const routes: Route[] = [
     scope: 'publish',
     async handle(context) {
       const expected = expectedHash(context, false);
+      if (expected !== undefined) await context.runtime.checkPrecondition(expected);
       const body = parseBody(rollbackBodySchema, await readJson(context.req, bodyLimits.small));
       const result = await context.runtime.rollback({
         version: body.version,
