@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { resolveInside } from './static-files';
+import { lookupInside, resolveInside } from './static-files';
 
 let root: string;
 let outside: string;
@@ -38,5 +38,21 @@ describe('resolveInside', () => {
     '/missing.js',
   ])('refuses %s', (urlPath) => {
     expect(resolveInside(root, urlPath)).toBeNull();
+  });
+});
+
+describe('lookupInside', () => {
+  it('tells a malformed escape (400) from a refused or missing file (404)', () => {
+    expect(lookupInside(root, '/assets/app.js')).toEqual({ ok: true, file: path.join(root, 'assets', 'app.js') });
+    for (const urlPath of ['/%E0%A4%A', '/assets/%zz.js', '/%', '/%C0%AF', '/index.html%FF']) {
+      expect(lookupInside(root, urlPath)).toEqual({
+        ok: false,
+        status: 400,
+        reason: 'malformed percent-encoding in the path',
+      });
+    }
+    for (const urlPath of ['/%2e%2e/secret.txt', '/assets/link.txt', '/missing.js', '/index.html%00.js']) {
+      expect(lookupInside(root, urlPath)).toEqual({ ok: false, status: 404, reason: 'not found' });
+    }
   });
 });

@@ -21,36 +21,47 @@ export function contentTypeOf(file: string): string {
   return contentTypes[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
 }
 
+/** Where a URL path leads: a file, or why not (400: the path itself is malformed; 404: no such file here). */
+export type StaticLookup = { ok: true; file: string } | { ok: false; status: 400 | 404; reason: string };
+
 /**
- * Maps a URL path onto a file inside `root`, or null when it would leave the folder. Both the
- * desktop app's app:// protocol and the local web host serve the renderer through this one guard:
- * encoded dots and slashes, backslashes, NUL bytes and symlinks out of the folder are all refused.
+ * Maps a URL path onto a file inside `root`. Both the desktop app's app:// protocol and the local
+ * web host serve the renderer through this one guard: encoded dots and slashes, backslashes, NUL
+ * bytes and symlinks out of the folder are all refused (404, as if absent). A `%` that does not
+ * start an escape of UTF-8 text (`%E0%A4%A`, `%zz`) names no file at all: 400.
  */
-export function resolveInside(root: string, urlPath: string): string | null {
+export function lookupInside(root: string, urlPath: string): StaticLookup {
+  const notFound: StaticLookup = { ok: false, status: 404, reason: 'not found' };
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
   } catch {
-    return null;
+    return { ok: false, status: 400, reason: 'malformed percent-encoding in the path' };
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
+  if (decoded.includes('\0') || decoded.includes('\\')) return notFound;
   const segments = decoded.split('/').filter((segment) => segment.length > 0);
-  if (segments.some((segment) => segment === '..' || segment === '.')) return null;
+  if (segments.some((segment) => segment === '..' || segment === '.')) return notFound;
   const realRoot = realpathSync(root);
   const candidate = path.join(realRoot, ...segments);
   let real: string;
   try {
     real = realpathSync(candidate);
   } catch {
-    return null;
+    return notFound;
   }
-  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return null;
+  if (real !== realRoot && !real.startsWith(realRoot + path.sep)) return notFound;
   try {
-    if (!statSync(real).isFile()) return null;
+    if (!statSync(real).isFile()) return notFound;
   } catch {
-    return null;
+    return notFound;
   }
-  return real;
+  return { ok: true, file: real };
+}
+
+/** lookupInside's file, or null whatever the reason it has none. */
+export function resolveInside(root: string, urlPath: string): string | null {
+  const found = lookupInside(root, urlPath);
+  return found.ok ? found.file : null;
 }
 
 /**

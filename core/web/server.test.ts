@@ -122,4 +122,31 @@ describe('web host', () => {
     expect((await call(`/s/${host.token}/assets/%2e%2e%2f%2e%2e%2f%2e%2e%2fetc%2fpasswd`)).status).toBe(404);
     expect((await call(`/s/${host.token}/assets/app.js`, { method: 'DELETE' })).status).toBe(405);
   });
+
+  it.each(['%E0%A4%A', '%E0%A4', '%zz', '%', 'app%2', '%C0%AF', '%FF'])(
+    'answers 400, not 500, to the malformed escape %s in a channel name or a file path',
+    async (escape) => {
+      const channel = await rpc(`app.info${escape}`);
+      expect(channel).toMatchObject({ status: 400, body: 'malformed percent-encoding in the channel name' });
+      expect(channel.headers['content-type']).toBe('text/plain; charset=utf-8');
+      const file = await call(`/s/${host.token}/assets/${escape}.js`);
+      expect(file).toMatchObject({ status: 400, body: 'malformed percent-encoding in the path' });
+      expect(file.headers['content-type']).toBe('text/plain; charset=utf-8');
+      // Still refused without the token, before the path is read.
+      expect((await call(`/s/not-the-token/assets/${escape}.js`)).status).toBe(401);
+    },
+  );
+
+  it('answers 400 to a request target that does not parse as a path', async () => {
+    for (const target of ['//', '//a%20b/x', '//[/']) {
+      const reply = await call(target);
+      expect({ target, status: reply.status, body: reply.body }).toEqual({
+        target,
+        status: 400,
+        body: 'malformed request path',
+      });
+    }
+    // The server still serves afterwards.
+    expect((await call(`/s/${host.token}/assets/app.js`)).status).toBe(200);
+  });
 });

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Router } from '../router';
-import { contentSecurityPolicy, contentTypeOf, resolveInside } from '../static-files';
+import { contentSecurityPolicy, contentTypeOf, lookupInside } from '../static-files';
 import { checkRequest, tokenMatches } from './request-guard';
 
 export interface WebHostOptions {
@@ -87,7 +87,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const verdict = checkRequest(request, { allowedHosts, token });
     if (!verdict.ok) return send(response, verdict.status, `refused: ${verdict.reason}`);
-    const url = new URL(request.url ?? '/', 'http://studio.invalid');
+    let url: URL;
+    try {
+      url = new URL(request.url ?? '/', 'http://studio.invalid');
+    } catch {
+      // A request target such as `//` or `//a b` reads as a URL with a bad host.
+      return send(response, 400, 'malformed request path');
+    }
 
     if (url.pathname === '/' && request.method === 'GET') {
       if (!tokenMatches(token, url.searchParams.get('token'))) {
@@ -107,6 +113,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       if (!String(request.headers['content-type'] ?? '').startsWith('application/json')) {
         return send(response, 415, 'expected application/json');
       }
+      let channel: string;
+      try {
+        channel = decodeURIComponent(rest.slice(4));
+      } catch {
+        return send(response, 400, 'malformed percent-encoding in the channel name');
+      }
       const body = await readBody(request, maxBodyBytes);
       if (body === null) {
         response.setHeader('Connection', 'close');
@@ -118,13 +130,14 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
       } catch {
         return send(response, 400, 'request body is not JSON');
       }
-      const result = await options.router.dispatch(decodeURIComponent(rest.slice(4)), input);
+      const result = await options.router.dispatch(channel, input);
       return send(response, 200, JSON.stringify(result), 'application/json; charset=utf-8');
     }
 
     if (request.method !== 'GET' && request.method !== 'HEAD') return send(response, 405, 'method not allowed');
-    const file = resolveInside(options.rendererDir, rest === '' ? 'index.html' : rest);
-    if (!file) return send(response, 404, 'not found');
+    const found = lookupInside(options.rendererDir, rest === '' ? 'index.html' : rest);
+    if (!found.ok) return send(response, found.status, found.reason);
+    const file = found.file;
     const isHtml = file.endsWith('.html');
     response.writeHead(200, {
       ...securityHeaders,

@@ -303,3 +303,55 @@ describe('body limits', () => {
     expect(status).toBe(413);
   });
 });
+
+describe('request paths', () => {
+  /** Raw HTTP: fetch would normalise or refuse some of these request targets. */
+  async function raw(baseUrl: string, method: string, target: string, headers: Record<string, string> = {}) {
+    const { request } = await import('node:http');
+    const url = new URL(baseUrl);
+    return new Promise<{ status: number; type: string | undefined; json: { error?: { code?: string } } }>(
+      (resolve, reject) => {
+        const req = request({ host: url.hostname, port: url.port, method, path: target, headers }, (res) => {
+          let text = '';
+          res.setEncoding('utf8');
+          res.on('data', (chunk: string) => (text += chunk));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              type: res.headers['content-type'],
+              json: JSON.parse(text) as { error?: { code?: string } },
+            }),
+          );
+        });
+        req.on('error', reject);
+        req.end(method === 'GET' ? undefined : '{"value":"v"}');
+      },
+    );
+  }
+
+  it('answers 400 BAD_PATH, not 500, to a malformed escape in a path parameter', async () => {
+    const served = await serve(tempDir());
+    const headers = { authorization: `Bearer ${served.token}`, 'content-type': 'application/json' };
+    for (const escape of ['%E0%A4%A', '%E0%A4', '%zz', '%', 'A%2', '%C0%AF', '%FF']) {
+      for (const [method, target] of [
+        ['PUT', `/v1/secrets/${escape}`],
+        ['POST', `/v1/hooks/signup.before${escape}`],
+      ] as const) {
+        const answer = await raw(served.url, method, target, headers);
+        expect({ target, status: answer.status }).toEqual({ target, status: 400 });
+        expect(answer.type).toBe('application/json; charset=utf-8');
+        expect(answer.json.error).toMatchObject({ code: 'BAD_PATH', message: expect.any(String) });
+      }
+    }
+  });
+
+  it('answers 400 BAD_PATH to a request target that does not parse as a path', async () => {
+    const served = await serve(tempDir());
+    for (const target of ['//', '//a%20b/v1/health', '//[/']) {
+      const answer = await raw(served.url, 'GET', target);
+      expect({ target, status: answer.status }).toEqual({ target, status: 400 });
+      expect(answer.json.error).toMatchObject({ code: 'BAD_PATH' });
+    }
+    expect((await raw(served.url, 'GET', '/v1/health')).status).toBe(200);
+  });
+});

@@ -49,7 +49,13 @@ export function createRuntimeServer(runtime: Runtime, options: RuntimeServerOpti
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://runtime.invalid');
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://runtime.invalid');
+    } catch {
+      // A request target such as `//` or `//a b` reads as a URL with a bad host.
+      throw new HttpError(400, 'BAD_PATH', 'the request path is not valid');
+    }
     const matching = routes
       .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match !== null);
