@@ -103,6 +103,17 @@ function expectedHash(context: RequestContext, required: boolean): string | null
   return active !== null && tags.includes(active) ? active : (tags[0] ?? '');
 }
 
+/**
+ * Why the storage did not answer, for an unauthenticated caller: the message only (no stack), any
+ * `scheme://user:password@` credentials hidden, at most 300 characters. The storages already keep
+ * passwords out of ping's messages (runtime/storage/types.ts); this is the second line.
+ */
+function storageProblem(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const text = message.replace(/([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*):[^@\s]*@/gi, '$1:***@').trim();
+  return (text || 'the storage did not answer').slice(0, 300);
+}
+
 function versionJson(record: BundleVersionRecord) {
   return {
     version: record.version,
@@ -117,12 +128,30 @@ function versionJson(record: BundleVersionRecord) {
 
 export const routes: Route[] = [
   {
+    // Readiness: the instance serves and its storage answers (a load balancer sends it traffic).
     method: 'GET',
     pattern: /^\/v1\/health$/,
     scope: null,
     async handle({ res, runtime }) {
       const active = runtime.activeBundle();
-      sendJson(res, 200, { status: 'ok', activeHash: active?.hash ?? null, version: active?.version ?? null });
+      const fields = { activeHash: active?.hash ?? null, version: active?.version ?? null };
+      try {
+        await runtime.storage.ping();
+      } catch (error) {
+        const reason = storageProblem(error);
+        sendJson(res, 503, { status: 'unavailable', ...fields, storage: { ok: false, error: reason } });
+        return;
+      }
+      sendJson(res, 200, { status: 'ok', ...fields, storage: { ok: true } });
+    },
+  },
+  {
+    // Liveness: the process serves requests; no storage access (restarting it would not fix one).
+    method: 'GET',
+    pattern: /^\/v1\/health\/live$/,
+    scope: null,
+    async handle({ res }) {
+      sendJson(res, 200, { status: 'ok' });
     },
   },
   {

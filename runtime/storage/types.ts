@@ -146,5 +146,14 @@ export interface RuntimeStorage {
    */
   watch?(listener: (change: StorageChange) => void): () => void;
 
+  // ---- readiness
+  /**
+   * A cheap round trip (`SELECT 1`) that resolves when the storage answers and rejects with the
+   * reason when it cannot (closed, unreachable). GET /v1/health calls it on every check, so it must
+   * settle within a few seconds even when the database hangs, and its error message must not carry
+   * a password or other secret.
+   */
+  ping(): Promise<void>;
+
   close(): Promise<void>;
 }

@@ -57,6 +57,8 @@ type TokenRow = SharedTokenRow<string[]>;
 const pruneLockKey = 0x70_72_75_6e;
 const defaultPoolSize = 10;
 const defaultSafetyPollMs = 30_000;
+/** ping's bound: a health check must answer even when the database hangs (connections time out only after 10 s). */
+const pingTimeoutMs = 2_000;
 
 // BIGINT columns hold epoch milliseconds and counts, far below 2^53: numbers, not strings.
 const types: pg.CustomTypesConfig = {
@@ -149,7 +151,7 @@ export async function openPostgresStorage(
     safetyPollMs: options.safetyPollMs ?? parsed.safetyPollMs ?? defaultSafetyPollMs,
     log,
   });
-  return new PostgresRuntimeStorage(pool, feed);
+  return new PostgresRuntimeStorage(pool, feed, new URL(parsed.connectionString).password);
 }
 
 export class PostgresRuntimeStorage implements RuntimeStorage {
@@ -158,6 +160,8 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
   constructor(
     private readonly pool: pg.Pool,
     private readonly feed: ChangeFeed,
+    /** The URL's password (as written there), hidden from ping's error messages. */
+    private readonly password = '',
   ) {}
 
   async activeVersion(): Promise<StoredBundleVersion | undefined> {
@@ -385,11 +389,43 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
     return this.feed.subscribe(listener);
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('the PostgreSQL storage is closed');
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<never>((_resolve, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`PostgreSQL did not answer SELECT 1 within ${pingTimeoutMs} ms`)),
+        pingTimeoutMs,
+      );
+    });
+    // query_timeout (node-postgres reads it from the query's config; @types/pg lacks it there) makes
+    // the pool discard a connection that stopped answering; the race also bounds the wait for a
+    // connection (a dead host is only given up after the pool's 10 s connection timeout).
+    const config = { text: 'SELECT 1', query_timeout: pingTimeoutMs } as pg.QueryConfig;
+    const query = this.pool.query(config);
+    query.catch(() => undefined); // it may lose the race and fail later
+    try {
+      await Promise.race([query, timedOut]);
+    } catch (error) {
+      throw new Error(this.withoutPassword(error instanceof Error ? error.message : String(error)));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     await this.feed.close();
     await this.pool.end();
+  }
+
+  private withoutPassword(message: string): string {
+    let text = message;
+    for (const form of new Set([this.password, safeDecode(this.password)])) {
+      if (form) text = text.split(form).join('***');
+    }
+    return text;
   }
 
   /** BEGIN … COMMIT on one pooled connection; ROLLBACK on failure (a broken connection is discarded). */
@@ -411,6 +447,14 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
     }
     client.release();
     return result;
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }
 

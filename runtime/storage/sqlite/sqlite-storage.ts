@@ -220,6 +220,11 @@ export class SqliteRuntimeStorage implements RuntimeStorage {
     );
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error('the SQLite storage is closed');
+    this.control.prepare('SELECT 1').get();
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
