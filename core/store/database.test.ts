@@ -1,11 +1,24 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { databasePath, moveCorruptDatabaseAside, openDatabase } from './database';
 import { StoreError } from './errors';
-import { buildChildScript, removeChildScript, runChildForJson } from './testing/child-process';
+import { runChildForJson } from './testing/child-process';
 import { makeTrace } from './testing/trace-fixtures';
 import { useTempDirs } from './testing/temp-dirs';
 import { Workspace } from './workspace';
@@ -179,6 +192,89 @@ describe('a full disk', () => {
   });
 });
 
+// ---- A child another user can run
+
+const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+/** Packages with a native addon: esbuild cannot bundle them, so their files are copied instead. */
+const nativePackages = ['better-sqlite3'];
+
+/** Whether every folder from `/` down to `dir` lets other users through (mode o+x). */
+function traversableByOthers(dir: string): boolean {
+  for (let current = path.resolve(dir); ; current = path.dirname(current)) {
+    try {
+      if ((statSync(current).mode & 0o001) === 0) return false;
+    } catch {
+      return false;
+    }
+    if (current === path.dirname(current)) return true;
+  }
+}
+
+/** The files that loading the native packages reads, as a plain `node` in the repository resolves them. */
+function nativeRuntimeFiles(): string[] {
+  const probe = [
+    `const Database = require('better-sqlite3');`,
+    // The addon is loaded by the first connection, not by the import.
+    `new Database(':memory:').close();`,
+    `process.stdout.write(JSON.stringify(Object.keys(require.cache)));`,
+  ].join('\n');
+  const result = spawnSync(process.execPath, ['-e', probe], { cwd: repositoryRoot, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`could not load ${nativePackages.join(', ')}: ${result.stderr}`);
+  return (JSON.parse(result.stdout) as string[]).filter((file) => path.isAbsolute(file));
+}
+
+/**
+ * Bundles a child entry into a fresh folder under the temp dir that every user can read, with the
+ * native packages' files in a node_modules beside it. The helper cannot live in the repository
+ * (node_modules/.cache, child-process.ts): a clone under a private folder (a 0700 home or
+ * `mktemp -d`) is out of reach of the unprivileged user, and so are its node_modules.
+ */
+async function buildChildForAnotherUser(entry: string): Promise<{ script: string; folder: string }> {
+  const base = [os.tmpdir(), '/tmp', '/var/tmp', '/dev/shm'].find(traversableByOthers);
+  if (!base) throw new Error('no temporary folder that other users can reach (tried TMPDIR, /tmp, /var/tmp, /dev/shm)');
+  const folder = mkdtempSync(path.join(base, 'studio-store-child-'));
+  const script = path.join(folder, `${path.basename(entry, '.ts')}.mjs`);
+  await build({
+    entryPoints: [entry],
+    outfile: script,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    external: nativePackages,
+    logLevel: 'warning',
+  });
+  const nodeModules = path.join(repositoryRoot, 'node_modules');
+  const copied = new Set<string>();
+  const copy = (relative: string) => {
+    if (copied.has(relative)) return;
+    copied.add(relative);
+    const target = path.join(folder, 'node_modules', relative);
+    mkdirSync(path.dirname(target), { recursive: true });
+    copyFileSync(path.join(nodeModules, relative), target);
+  };
+  for (const file of nativeRuntimeFiles()) {
+    const relative = path.relative(nodeModules, file);
+    if (relative.startsWith('..') || path.isAbsolute(relative)) continue;
+    const parts = relative.split(path.sep);
+    const packageDir = parts.slice(0, parts[0]?.startsWith('@') ? 2 : 1).join(path.sep);
+    // Resolution and `bindings` (which finds the addon from its package's root) read package.json.
+    copy(path.join(packageDir, 'package.json'));
+    copy(relative);
+  }
+  // Readable (and its folders enterable) by everyone; writable by no one but us.
+  const open = (dir: string): void => {
+    chmodSync(dir, 0o755);
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = path.join(dir, entry.name);
+      if (entry.isDirectory()) open(full);
+      else chmodSync(full, 0o644);
+    }
+  };
+  open(folder);
+  return { script, folder };
+}
+
 describe('a read-only folder or file', () => {
   it.skipIf(!canMount())('is READ_ONLY on a read-only mount, naming the folder', () => {
     const mount = mountTmpfs(4096);
@@ -197,10 +293,15 @@ describe('a read-only folder or file', () => {
 
   describe('through permissions (as an unprivileged user)', () => {
     let child = '';
+    let childFolder = '';
     beforeAll(async () => {
-      child = await buildChildScript(fileURLToPath(new URL('./testing/store-child.ts', import.meta.url)));
+      const built = await buildChildForAnotherUser(fileURLToPath(new URL('./testing/store-child.ts', import.meta.url)));
+      child = built.script;
+      childFolder = built.folder;
     });
-    afterAll(() => removeChildScript(child));
+    afterAll(() => {
+      if (childFolder) rmSync(childFolder, { recursive: true, force: true });
+    });
     // Root ignores file modes, so under root the attempt runs in a child as `nobody`.
     const asUser = isRoot ? { uid: 65534, gid: 65534 } : {};
     type Attempt = { ok: boolean; code?: string; message?: string; path?: string };
