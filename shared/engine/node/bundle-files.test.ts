@@ -4,7 +4,15 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson, type Bundle } from '../bundle';
-import { bundleHash, manifestJson, readBundleFolder, scanJson, scriptHash, writeBundleFolder } from './bundle-files';
+import {
+  bundleHash,
+  decodeScriptText,
+  manifestJson,
+  readBundleFolder,
+  scanJson,
+  scriptHash,
+  writeBundleFolder,
+} from './bundle-files';
 
 let dir: string;
 beforeEach(async () => {
@@ -128,7 +136,7 @@ describe('readBundleFolder', () => {
     const byWhere = Object.fromEntries(read.error.problems.map((p) => [p.where, p.message]));
     expect(byWhere['scripts/link.lua']).toMatch(/leaves the bundle folder/);
     expect(byWhere['scripts/folder.lua']).toMatch(/not a file/);
-    expect(byWhere['scripts/latin1.lua']).toMatch(/not valid UTF-8/);
+    expect(byWhere['scripts/latin1.lua:1']).toMatch(/not valid UTF-8 \(byte 0xE9\)/);
     expect(JSON.stringify(read)).not.toContain('stolen');
   });
 
@@ -139,6 +147,65 @@ describe('readBundleFolder', () => {
     await writeFolder(JSON.stringify(manifest), crlf);
     const windows = await readBundleFolder(dir);
     expect(unix.ok && windows.ok && windows.hash).toBe(unix.ok && unix.hash);
+  });
+
+  it('refuses a script file that is not UTF-8, naming the file, the line and the byte', async () => {
+    const scripts = { latin1: { file: 'scripts/latin1.lua' }, utf8: { file: 'scripts/utf8.lua' } };
+    await writeFolder(JSON.stringify({ ...manifest, scripts, hooks: {} }), {
+      'scripts/latin1.lua': Buffer.concat([
+        Buffer.from('local a = 1\nlocal b = 2\nreturn "'),
+        Buffer.from([0xe9, 0x74, 0xe9]),
+        Buffer.from('"\n'),
+      ]),
+      'scripts/utf8.lua': 'return "\u00e9t\u00e9"\n',
+    });
+    const read = await readBundleFolder(dir);
+    expect(read).toMatchObject({
+      ok: false,
+      error: {
+        problems: [
+          {
+            where: 'scripts/latin1.lua:3',
+            message:
+              'the file is not valid UTF-8 (byte 0xE9); save it as UTF-8, or write such bytes in strings as \\ddd or \\xXX escapes (the file of script "latin1")',
+          },
+        ],
+      },
+    });
+    expect(read.ok ? '' : read.error.message).toContain(
+      'scripts/latin1.lua:3: the file is not valid UTF-8 (byte 0xE9)',
+    );
+  });
+});
+
+describe('decodeScriptText', () => {
+  const decode = (bytes: number[]) => decodeScriptText(Uint8Array.from(bytes));
+
+  it('keeps UTF-8 text, drops a BOM and makes CRLF LF', () => {
+    expect(decodeScriptText(Buffer.from('\uFEFFreturn "\u00e9\u20ac\u{1F600}"\r\n'))).toEqual({
+      source: 'return "\u00e9\u20ac\u{1F600}"\n',
+    });
+  });
+
+  it.each([
+    ['a Latin-1 byte', [0x61, 0x0a, 0xe9, 0x74], 2, 'E9'],
+    ['a stray continuation byte', [0x80], 1, '80'],
+    ['an overlong form', [0xc0, 0xaf], 1, 'C0'],
+    ['an overlong three-byte form', [0x0a, 0x0a, 0xe0, 0x80, 0xaf], 3, 'E0'],
+    ['a surrogate', [0xed, 0xa0, 0x80], 1, 'ED'],
+    ['a code point past U+10FFFF', [0xf4, 0x90, 0x80, 0x80], 1, 'F4'],
+    ['a sequence cut short by the end', [0x61, 0xe2, 0x82], 1, 'E2'],
+    ['a byte that is never UTF-8', [0xff], 1, 'FF'],
+  ])('refuses %s with its line and byte', (_name, bytes, line, byte) => {
+    expect(decode(bytes)).toMatchObject({ line, problem: expect.stringContaining(`(byte 0x${byte})`) });
+  });
+
+  it('accepts the edges of each range', () => {
+    const edges = [
+      0x7f, 0xc2, 0x80, 0xdf, 0xbf, 0xe0, 0xa0, 0x80, 0xed, 0x9f, 0xbf, 0xf0, 0x90, 0x80, 0x80, 0xf4, 0x8f, 0xbf, 0xbf,
+    ];
+    const decoded = decode(edges);
+    expect(decoded).toEqual({ source: new TextDecoder().decode(Uint8Array.from(edges)) });
   });
 });
 

@@ -22,8 +22,8 @@ import { formatJsonPath, isPlainObject, type JsonPath } from '../merge';
 // inlined form and written back for export. Decided here:
 // - a script file is read only if its path stays inside the folder after resolving symbolic links
 //   (a bundle must not be able to pull /etc/passwd into a publish);
-// - script text must be UTF-8; a leading BOM is dropped and CRLF line ends become LF, so that a
-//   checkout on Windows and on Linux has the same content hash;
+// - script text must be UTF-8 (decodeScriptText); a leading BOM is dropped and CRLF line ends
+//   become LF, so that a checkout on Windows and on Linux has the same content hash;
 // - duplicate keys in pipeline.json (JSON.parse would silently keep the last) are problems;
 // - export writes the scripts first and pipeline.json last (through a temporary file and a rename),
 //   so a reader never sees a manifest that names files not yet written; it never deletes files.
@@ -87,7 +87,10 @@ export async function readBundleFolder(dir: string): Promise<BundleFolderRead> {
       if (typeof rest.file !== 'string' || !isSafeScriptPath(rest.file)) continue;
       const read = await readScriptFile(root, rest.file);
       if ('problem' in read)
-        problems.push({ where: rest.file, message: `${read.problem} (the file of script "${id}")` });
+        problems.push({
+          where: read.line === undefined ? rest.file : `${rest.file}:${read.line}`,
+          message: `${read.problem} (the file of script "${id}")`,
+        });
       else {
         scripts[id] = { ...rest, source: read.source };
         inlined.add(id);
@@ -110,7 +113,10 @@ export async function readBundleFolder(dir: string): Promise<BundleFolderRead> {
   return { ok: true, bundle: validation.bundle, hash: bundleHash(validation.bundle) };
 }
 
-async function readScriptFile(root: string, file: string): Promise<{ source: string } | { problem: string }> {
+async function readScriptFile(
+  root: string,
+  file: string,
+): Promise<{ source: string } | { problem: string; line?: number }> {
   let resolved: string;
   try {
     resolved = await realpath(path.join(root, file));
@@ -123,14 +129,65 @@ async function readScriptFile(root: string, file: string): Promise<{ source: str
     if (!info.isFile()) return { problem: 'is not a file' };
     if (info.size > maxScriptFileBytes)
       return { problem: `is ${info.size} bytes; a script may have at most ${defaultLimits.maxSourceBytes} (5 KB)` };
-    const bytes = await readFile(resolved);
-    // fatal: a script that is not UTF-8 would otherwise be silently changed by replacement characters.
-    const source = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return { source: source.replace(/\r\n/g, '\n') };
+    return decodeScriptText(await readFile(resolved));
   } catch (error) {
-    if (error instanceof TypeError) return { problem: 'is not valid UTF-8 text' };
     return { problem: describeFsError(error) };
   }
+}
+
+/**
+ * The text of a script file's bytes: UTF-8, a leading BOM dropped, CRLF line ends made LF.
+ * Bytes that are not UTF-8 are refused with the line and the byte rather than kept: a script's
+ * source travels as a JS string (the studio's database, bundle JSON, the runtime), where they
+ * would silently become replacement characters and Lua would see other bytes than the file's
+ * (docs/engine.md, Sandbox). Lua's \ddd and \xXX escapes write any byte in a string.
+ */
+export function decodeScriptText(bytes: Uint8Array): { source: string } | { problem: string; line: number } {
+  const bad = firstInvalidUtf8(bytes);
+  if (bad >= 0) {
+    let line = 1;
+    for (let i = 0; i < bad; i++) if (bytes[i] === 0x0a) line++;
+    const byte = (bytes[bad] ?? 0).toString(16).toUpperCase().padStart(2, '0');
+    return {
+      line,
+      problem: `the file is not valid UTF-8 (byte 0x${byte}); save it as UTF-8, or write such bytes in strings as \\ddd or \\xXX escapes`,
+    };
+  }
+  return { source: new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/\r\n/g, '\n') };
+}
+
+/**
+ * Offset of the first byte of the first sequence that is not well-formed UTF-8 (the rules of
+ * TextDecoder's fatal mode: no overlong forms, no surrogates, nothing past U+10FFFF), or -1.
+ */
+function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const lead = bytes[i] as number;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    let length: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (lead >= 0xc2 && lead <= 0xdf) length = 2;
+    else if (lead >= 0xe0 && lead <= 0xef) {
+      length = 3;
+      if (lead === 0xe0) low = 0xa0;
+      if (lead === 0xed) high = 0x9f;
+    } else if (lead >= 0xf0 && lead <= 0xf4) {
+      length = 4;
+      if (lead === 0xf0) low = 0x90;
+      if (lead === 0xf4) high = 0x8f;
+    } else return i;
+    for (let k = 1; k < length; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || next < (k === 1 ? low : 0x80) || next > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += length;
+  }
+  return -1;
 }
 
 function describeFsError(error: unknown, dir?: string): string {
