@@ -9,8 +9,9 @@
 //   error_info(err, co) -> message, line                     reads an error without metamethods
 //   collect()                                                full GC between heavy runs
 //
-// Scripts see only what prepare() builds (hooks.md lists it). Library tables are fresh copies per
-// run, so `string.upper = f` in one run is gone in the next; functions themselves are immutable.
+// Scripts see only what prepare() builds (hooks.md lists it; docs/engine.md's Sandbox section
+// lists every global against Lua 5.4's base library). Library tables are fresh copies per run,
+// so `string.upper = f` in one run is gone in the next; functions themselves are immutable.
 // Limits that Lua hooks cannot enforce are closed here instead (notes/wasmoon.md, pitfall 3):
 // setmetatable refuses __gc (finalizers run with hooks off), xpcall never runs a script's message
 // handler as a message handler (it would run with hooks off), and coroutine.wrap/close skip the
@@ -24,16 +25,16 @@ local decode, encode = codec.decode, codec.encode
 local host_log, host_hash, host_now, host_matches, host_async, host_limit_hit =
   host.log, host.hash, host.now, host.matches, host.async, host.limit_hit
 
-local type, next, select, rawget, rawequal, pcall, error, tostring, tonumber, load, assert =
-  type, next, select, rawget, rawequal, pcall, error, tostring, tonumber, load, assert
+local type, next, select, rawget, rawset, rawequal, rawlen, pcall, error, tostring, tonumber, load, assert =
+  type, next, select, rawget, rawset, rawequal, rawlen, pcall, error, tostring, tonumber, load, assert
 local pairs, ipairs, setmetatable, getmetatable = pairs, ipairs, setmetatable, getmetatable
 local co_create, co_resume, co_yield, co_status, co_running, co_close, co_isyieldable =
   coroutine.create, coroutine.resume, coroutine.yield, coroutine.status, coroutine.running,
   coroutine.close, coroutine.isyieldable
 local t_pack, t_unpack, t_concat = table.pack, table.unpack, table.concat
-local s_match, s_sub, s_gsub = string.match, string.sub, string.gsub
+local s_match, s_sub, s_gsub, s_find, s_byte = string.match, string.sub, string.gsub, string.find, string.byte
 local randomseed = math.randomseed
-local getinfo = debug.getinfo
+local getinfo, upvaluejoin = debug.getinfo, debug.upvaluejoin
 local collectgarbage = collectgarbage
 
 local function copy(t)
@@ -58,17 +59,23 @@ local lib_string = copy(string)
 lib_string.dump = nil
 local new_string, new_table, new_math, new_utf8 = copier(lib_string), copier(table), copier(math), copier(utf8)
 
+-- Tables shared by every run of the engine that a script can reach: rawset refuses them, since
+-- their read-only proxies rely on __newindex, which rawset bypasses.
+local frozen = setmetatable({}, { __mode = "k" })
+
 -- ("x"):upper() goes through the one string metatable of the engine: point it at a private copy
--- behind a read-only proxy, and hide the metatable from getmetatable.
+-- behind a read-only proxy. getmetatable("") returns the metatable's __metatable field, as Lua
+-- does for a protected metatable: an empty read-only table whose __index reads as that proxy,
+-- so getmetatable("").__index.upper works and nothing of it can be changed (docs/engine.md).
 do
   local methods = copy(lib_string)
+  local function read_only() error("string methods are read-only", 2) end
+  local proxy = setmetatable({}, { __index = methods, __newindex = read_only, __metatable = false })
+  local shown = setmetatable({}, { __index = { __index = proxy }, __newindex = read_only, __metatable = false })
+  frozen[proxy], frozen[shown] = true, true
   local mt = getmetatable("")
-  mt.__index = setmetatable({}, {
-    __index = methods,
-    __newindex = function() error("string methods are read-only", 2) end,
-    __metatable = false,
-  })
-  mt.__metatable = false
+  mt.__index = proxy
+  mt.__metatable = shown
 end
 
 -- Per-run state; one run at a time per engine. The run's thread is held weakly: a strong
@@ -78,14 +85,19 @@ local AWAIT = {}
 local current = setmetatable({}, { __mode = "v" })
 local run_marks, env_vars
 
--- Raises a helper's error at the nearest script line: error(msg, 2) would blame the prelude when
--- the script tail-calls the helper (return helpers.fetch(...)).
+-- Raises an error on a script's behalf with the position Lua gives an error raised by a C
+-- function: that of its caller, skipping this prelude's own frames, when the caller is Lua code
+-- (none when it is pcall or another C function). error(msg, 2) would blame the prelude when the
+-- script tail-calls the helper (return helpers.fetch(...)).
 local function raise(message)
-  for level = 3, 12 do
+  for level = 2, 40 do
     local info = getinfo(level, "Sl")
     if not info then break end
-    if info.source == "=script" and info.currentline > 0 then
-      error("script:" .. info.currentline .. ": " .. message, 0)
+    if info.source ~= "=sandbox" then
+      if info.what ~= "C" and info.currentline > 0 then
+        error(info.short_src .. ":" .. info.currentline .. ": " .. message, 0)
+      end
+      break
     end
   end
   error(message, 0)
@@ -129,7 +141,16 @@ local new_coroutine = copier({
     local co = co_running()
     return co, co == current.thread
   end,
-  isyieldable = function() return co_running() ~= current.thread and co_isyieldable() end,
+  -- The run's own thread stands for Lua's main thread, which cannot yield.
+  isyieldable = function(...)
+    local co = ...
+    if select("#", ...) == 0 then
+      co = co_running()
+    elseif type(co) ~= "thread" then
+      type_error(1, "isyieldable", "coroutine", co)
+    end
+    return co ~= current.thread and co_isyieldable(co)
+  end,
   close = function(co)
     if host_limit_hit() then error("a limit was exceeded", 0) end
     if type(co) ~= "thread" then type_error(1, "close", "coroutine", co) end
@@ -150,18 +171,48 @@ local function sandbox_setmetatable(t, mt)
   return t
 end
 
-local function sandbox_getmetatable(t)
-  if type(t) ~= "table" then type_error(1, "getmetatable", "table", t) end
-  return getmetatable(t)
+local function sandbox_rawset(t, k, v)
+  if type(t) ~= "table" then type_error(1, "rawset", "table", t) end
+  if frozen[t] then raise("rawset: this table is read-only") end
+  rawset(t, k, v)
+  return t
 end
 
--- The handler runs after the failed call returns, as ordinary code that hooks still count.
+-- load compiles text only (a binary chunk could corrupt the shared heap), and a chunk gets the
+-- run's environment unless an env argument is given: Lua's default, the engine's own global
+-- table, holds the unwrapped functions and outlives the run. Called code is ordinary metered code.
+local function loader(sandbox)
+  return function(chunk, name, mode, ...)
+    local kind = type(chunk)
+    if kind ~= "string" and kind ~= "number" and kind ~= "function" then type_error(1, "load", "string", chunk) end
+    if mode ~= nil then
+      if type(mode) ~= "string" then type_error(3, "load", "string", mode) end
+      if not s_find(mode, "t", 1, true) then
+        return nil, "attempt to load a text chunk (mode is '" .. mode .. "'; binary chunks are not allowed)"
+      end
+    end
+    local env = sandbox
+    if select("#", ...) > 0 then env = ... end
+    local fn, err = load(chunk, name, "t", env)
+    return fn, err
+  end
+end
+
+-- The handler runs after the failed call returns, as ordinary code that hooks still count. As in
+-- Lua, a handler that fails is called again with its own error, until Lua's C-stack bound (200
+-- calls) would end it with "error in error handling".
 local function sandbox_xpcall(f, handler, ...)
+  if type(handler) ~= "function" then type_error(2, "xpcall", "function", handler) end
   local r = t_pack(pcall(f, ...))
   if r[1] then return t_unpack(r, 1, r.n) end
-  if host_limit_hit() then error(r[2], 0) end
-  local _, handled = pcall(handler, r[2])
-  return false, handled
+  local err = r[2]
+  for _ = 1, 200 do
+    if host_limit_hit() then error(err, 0) end
+    local ok, handled = pcall(handler, err)
+    if ok then return false, handled end
+    err = handled
+  end
+  return false, "error in error handling"
 end
 
 -- Helpers ----------------------------------------------------------------------------------
@@ -174,6 +225,29 @@ end
 
 local function print(...)
   host_log(1, join("\t", select("#", ...), ...))
+end
+
+-- warn(msg1, ...) as in Lua 5.4: the pieces are strings, "@on" and "@off" switch warnings for
+-- the rest of the run; on by default (lua.c starts with them off, but here the log is where an
+-- admin looks), they go to the log at level warn.
+local function warner()
+  local on = true
+  return function(...)
+    local n = select("#", ...)
+    if n == 0 then type_error(1, "warn", "string", nil) end
+    local parts = t_pack(...)
+    for i = 1, n do
+      local part = parts[i]
+      if type(part) == "number" then parts[i] = tostring(part)
+      elseif type(part) ~= "string" then type_error(i, "warn", "string", part) end
+    end
+    local first = parts[1]
+    if n == 1 and s_byte(first, 1) == 64 then
+      if first == "@on" then on = true elseif first == "@off" then on = false end
+      return
+    end
+    if on then host_log(2, t_concat(parts, "", 1, n)) end
+  end
 end
 
 local levels = { debug = 0, info = 1, warn = 2, error = 3 }
@@ -253,12 +327,19 @@ end
 
 -- Entry points -----------------------------------------------------------------------------
 
--- The chunk takes its environment as an argument instead of through load's upvalue: a compiled
--- chunk is reused by later runs, and its closures must not share one _ENV cell across runs.
--- The prefix stays on line 1, so line numbers in messages are the script's own.
+-- A compiled chunk is reused by later runs, and its closures must not share one _ENV cell across
+-- runs: each run points the chunk's _ENV upvalue (the first and only upvalue of a main chunk) at
+-- a fresh cell holding the run's environment. The chunk is the script's text as it is, so syntax
+-- errors and line numbers are Lua's own (those of syntax-check.ts), and it is called with no
+-- arguments, so the script's top-level ... is empty.
 local compile_env = setmetatable({}, { __newindex = function() end, __metatable = false })
 local function compile(source)
-  return load("local _ENV = ...; " .. source, "=script", "t", compile_env)
+  local chunk, err = load(source, "=script", "t", compile_env)
+  if not chunk then return nil, err end
+  return function(env)
+    upvaluejoin(chunk, 1, function() return env end, 1)
+    return chunk()
+  end
 end
 
 local function prepare(input)
@@ -280,9 +361,13 @@ local function prepare(input)
     coroutine = new_coroutine(),
     pairs = pairs, ipairs = ipairs, next = next, select = select, type = type,
     tostring = tostring, tonumber = tonumber, pcall = pcall, xpcall = sandbox_xpcall,
-    error = error, assert = assert, print = print,
-    setmetatable = sandbox_setmetatable, getmetatable = sandbox_getmetatable,
+    error = error, assert = assert, print = print, warn = warner(),
+    setmetatable = sandbox_setmetatable, getmetatable = getmetatable,
+    rawget = rawget, rawset = sandbox_rawset, rawequal = rawequal, rawlen = rawlen,
+    _VERSION = _VERSION,
   }
+  sandbox._G = sandbox
+  sandbox.load = loader(sandbox)
   return sandbox
 end
 

@@ -109,6 +109,16 @@ describe('errors', () => {
     expect(outcome.error?.message).toContain("unexpected symbol near '='");
   });
 
+  test("a syntax error's message is Lua's own for the script's text, on its first line too", async () => {
+    expect((await run('x = = 1')).error).toEqual({
+      code: 'SYNTAX_ERROR',
+      line: 1,
+      message: "script:1: unexpected symbol near '='",
+    });
+    // The text is compiled as it is: it cannot close a function of the sandbox's and open another.
+    expect((await run('end, function(...)')).error).toMatchObject({ code: 'SYNTAX_ERROR', line: 1 });
+  });
+
   test('RUNTIME_ERROR with the line of a raised error, a bad index and a non-string error', async () => {
     expect((await run('local x = 1\n\nerror("boom")')).error).toMatchObject({
       code: 'RUNTIME_ERROR',
@@ -131,6 +141,13 @@ describe('errors', () => {
       'local ok = coroutine.close(coroutine.running())',
       'local t = setmetatable({}, { __metatable = "locked" })\nlocal u = setmetatable(t, {})',
       'local s = tostring(setmetatable({}, { __tostring = function() return {} end }))',
+      'local y = coroutine.isyieldable(1)',
+      'rawset(1, "k", 2)',
+      'rawset(getmetatable(""), "k", 1)',
+      'local f = load({})',
+      'local f = load("return 1", "=c", {})',
+      'warn({})',
+      'local ok = xpcall(print, 1)',
     ];
     for (const source of cases) {
       const outcome = await run(`\n${source}\nreturn 1`);
