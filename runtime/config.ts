@@ -14,31 +14,12 @@ export const redactionSchema = z.strictObject({
   /** `truncate`: IPv4 to its /24, IPv6 to its /48; `drop`: removed; `keep`. */
   ips: z.enum(['truncate', 'drop', 'keep']).default('truncate'),
   /**
-   * Keys whose values are dropped wherever they appear (compared without case, "-" and "_"); an
-   * object under such a key is kept and redacted inside (token.enrich's `token` is a description).
+   * Extra keys whose values are dropped wherever they appear (compared without case, `-`, `_`, `.`
+   * or spaces), whatever the value; an object under a key the built-in vocabulary calls a holder
+   * (`token`, `session`…) is walked instead. The built-in vocabulary (runtime/capture/redaction-keys.ts,
+   * docs/runtime.md) always applies on top: this list cannot make redaction weaker.
    */
-  dropKeys: z
-    .array(z.string().min(1))
-    .default([
-      'password',
-      'passwd',
-      'newPassword',
-      'currentPassword',
-      'secret',
-      'clientSecret',
-      'token',
-      'accessToken',
-      'refreshToken',
-      'idToken',
-      'sessionToken',
-      'apiKey',
-      'authorization',
-      'proxyAuthorization',
-      'cookie',
-      'setCookie',
-      'otp',
-      'privateKey',
-    ]),
+  dropKeys: z.array(z.string().min(1)).default([]),
   /** Dotted paths dropped from the event (`user.metadata.ssn`, `request.headers`); `*` matches one key. */
   dropPaths: z.array(z.string().min(1)).default([]),
 });

@@ -1,120 +1,183 @@
-import { createHash } from 'node:crypto';
-import { isIP } from 'node:net';
 import type { JsonValue } from '../../shared/engine';
 import type { RedactionPolicy } from '../config';
+import type { RedactionMeter } from './redaction-chars';
+import { isAddressOnly } from './redaction-ips';
+import { classifyKeyCached, normalizeKey } from './redaction-keys';
+import { createTextRedactor } from './redaction-text';
 
 // What a captured event loses before it is stored (formats.md: "redacted by the runtime's policy
-// before they leave it"). Applied to every string of the event, wherever it sits:
-// - email addresses (alone or inside text) keep their domain, which replays of domain rules need;
-//   the local part becomes its first character + `***`, or `h_` + 12 hex of its SHA-256 (`hash`:
-//   the same address always gives the same value, so repeated sign-ups still group);
-// - IP addresses (alone or in lists such as X-Forwarded-For) are cut to their /24 (IPv4) or /48
-//   (IPv6) network, or dropped;
-// - strings that are credentials by their look (a JWT, `Bearer …`/`Basic …`, a runtime token
-//   `psrt_…`) become `[redacted]`;
-// and structurally: keys named like credentials (`dropKeys`) lose their value wherever they appear,
-// and the configured `dropPaths` are removed. The runtime masks secret values separately.
+// before they leave it"). The rules, the credential vocabulary and what is kept on purpose are
+// written out in docs/runtime.md ("Redaction of captured events"). In short:
+// - structurally: keys that name a credential lose their value (redaction-keys.ts), as do the
+//   configured `dropKeys` and `dropPaths`; keys that are addresses are redacted like values;
+// - every string, wherever it sits: credentials by their shape, e-mail local parts, IP host bits
+//   (redaction-text.ts and the scanners it calls);
+// - bounds: strings are cut at `maxStringChars`, containers deeper than `maxDepth` and values
+//   beyond `maxNodes` become markers. The walk is iterative and never throws, so no event can
+//   overflow the stack or stall the thread that answers requests.
+// The runtime masks secret values separately (secrets/secret-masker.ts).
 
-export const redactedText = '[redacted]';
+export { maxStringChars, redactedText, truncatedMarker } from './redaction-text';
+export type { RedactionMeter } from './redaction-chars';
 
-const emailPattern =
-  /([A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+)@([A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9-]+)+)/g;
-/** Candidate IP tokens inside text; isIP decides. */
-const ipCandidatePattern = /[0-9A-Fa-f:.]*[:.][0-9A-Fa-f:.]*/g;
-const credentialPatterns = [
-  /^\s*(?:bearer|basic|digest|token)\s+\S+/i,
-  /^eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$/,
-  /\bpsrt_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\b/,
-];
+/** Containers nested deeper than this are replaced by `depthMarker`. */
+export const maxDepth = 64;
+/** Values (scalars and containers) visited in one event; the rest is replaced by `nodesMarker`. */
+export const maxNodes = 100_000;
+export const depthMarker = `[truncated: nested deeper than ${maxDepth} levels]`;
+export const nodesMarker = `[truncated: more than ${maxNodes} values]`;
+/** The key under which an object's cut-off remainder is announced. */
+export const truncatedKey = '[truncated]';
 
 export interface Redactor {
   /** A redacted deep copy (structural rules and string rules). */
   event(value: JsonValue): JsonValue;
-  /** String rules only: for outcome texts (a deny's reason) whose keys are the runtime's own. */
+  /** String rules only: for free text whose key is the runtime's own. */
   text(value: string): string;
+  /**
+   * A recorded outcome: the runtime's own fields (`allow`, `error`) stay; the deny's `reason` and
+   * the blocking hook's free-text `code` are redacted as text; `data`, `results` (and anything
+   * else) are redacted like events.
+   */
+  outcome(value: JsonValue): JsonValue;
 }
 
-const normalizeKey = (key: string) => key.toLowerCase().replace(/[-_]/g, '');
+export interface RedactorOptions {
+  /** Counts scanning work (tests check linearity with it, never with a clock). */
+  meter?: RedactionMeter;
+}
 
-export function createRedactor(policy: RedactionPolicy): Redactor {
+type JsonObject = { [key: string]: JsonValue };
+type Container = JsonValue[] | JsonObject;
+interface PathNode {
+  key: string;
+  parent: PathNode | undefined;
+  length: number;
+}
+interface Task {
+  source: Container;
+  target: Container;
+  depth: number;
+  path: PathNode | undefined;
+  /** The container sits under a holder key (`token: {…}`): see redaction-keys.ts. */
+  heldBy: boolean;
+}
+
+const isObject = (value: unknown): value is JsonObject =>
+  value !== null && typeof value === 'object' && !Array.isArray(value);
+/** Keys made of these only cannot hold an address or a credential shape: no text pass needed. */
+const plainKey = /^[A-Za-z0-9_-]*$/;
+
+export function createRedactor(policy: RedactionPolicy, options: RedactorOptions = {}): Redactor {
+  const meter = options.meter ?? { steps: 0 };
+  const text = createTextRedactor(policy, meter);
   const dropKeys = new Set(policy.dropKeys.map(normalizeKey));
   const dropPaths = policy.dropPaths.map((path) => path.split('.'));
-
-  const maskLocal = (local: string): string => {
-    if (policy.emails === 'hash')
-      return `h_${createHash('sha256').update(local.toLowerCase()).digest('hex').slice(0, 12)}`;
-    return `${local.slice(0, 1)}***`;
+  /** `drop`, `walk` or `hold` (walk, the children being under a holder key). */
+  const decide = (key: string, value: JsonValue, heldBy: boolean): 'drop' | 'walk' | 'hold' => {
+    const kind = classifyKeyCached(key, heldBy);
+    const holdable = isObject(value) || (Array.isArray(value) && value.length > 0 && value.every(isObject));
+    if (dropKeys.has(normalizeKey(key))) return kind === 'holder' && holdable ? 'hold' : 'drop';
+    // A boolean or null cannot carry a secret (`passkeyEnabled`, `hasPassword: true` stay for replays).
+    if (kind === 'none' || value === null || typeof value === 'boolean') return 'walk';
+    if (kind === 'holder' && holdable) return 'hold';
+    return 'drop';
   };
 
-  const truncateIp = (ip: string): string | undefined => {
-    const kind = isIP(ip);
-    if (kind === 0) return ip;
-    if (policy.ips === 'drop') return undefined;
-    if (kind === 4) return `${ip.split('.').slice(0, 3).join('.')}.0`;
-    return ipv6Network48(ip);
-  };
+  const droppedByPath = (path: PathNode): boolean =>
+    dropPaths.some((pattern) => {
+      if (pattern.length !== path.length) return false;
+      let node: PathNode | undefined = path;
+      for (let i = pattern.length - 1; i >= 0 && node; i--, node = node.parent) {
+        if (pattern[i] !== '*' && pattern[i] !== node.key) return false;
+      }
+      return true;
+    });
 
-  const text = (value: string): string => {
-    if (credentialPatterns.some((pattern) => pattern.test(value))) return redactedText;
-    let out = value;
-    if (policy.emails !== 'keep' && out.includes('@')) {
-      out = out.replace(emailPattern, (_, local: string, domain: string) => `${maskLocal(local)}@${domain}`);
+  const redactKey = (key: string) => (plainKey.test(key) ? key : text(key));
+
+  const event = (value: JsonValue): JsonValue => {
+    const stack: Task[] = [];
+    let nodes = 1;
+    /** A scalar's redacted value, or a container to be filled (undefined: the key goes). */
+    const child = (value: JsonValue, parent: Task, path: PathNode | undefined, heldBy: boolean) => {
+      if (typeof value === 'string') return policy.ips === 'drop' && isAddressOnly(value) ? undefined : text(value);
+      if (typeof value === 'number' || typeof value === 'boolean' || value === null) return value;
+      if (typeof value !== 'object') return null;
+      if (parent.depth >= maxDepth) return depthMarker;
+      const target: Container = Array.isArray(value) ? [] : {};
+      stack.push({ source: value, target, depth: parent.depth + 1, path, heldBy });
+      return target;
+    };
+    const root: Task = { source: [value], target: [], depth: 0, path: undefined, heldBy: false };
+    stack.push(root);
+    while (stack.length > 0) {
+      const task = stack.pop() as Task;
+      if (Array.isArray(task.source)) {
+        const target = task.target as JsonValue[];
+        for (let i = 0; i < task.source.length; i++) {
+          if (++nodes > maxNodes) {
+            target.push(nodesMarker);
+            break;
+          }
+          const path = task.path && { key: String(i), parent: task.path, length: task.path.length + 1 };
+          target.push(child(task.source[i] as JsonValue, task, path, task.heldBy) ?? null);
+        }
+        continue;
+      }
+      const target = task.target as JsonObject;
+      let collisions: Map<string, number> | undefined;
+      for (const key of Object.keys(task.source)) {
+        if (++nodes > maxNodes) {
+          setKey(target, truncatedKey, nodesMarker);
+          break;
+        }
+        const value = task.source[key] as JsonValue;
+        const path =
+          dropPaths.length > 0 ? { key, parent: task.path, length: (task.path?.length ?? 0) + 1 } : undefined;
+        if (path && droppedByPath(path)) continue;
+        const decision = decide(key, value, task.heldBy);
+        if (decision === 'drop') continue;
+        const redacted = child(value, task, path, decision === 'hold');
+        if (redacted === undefined) continue;
+        // Two addresses can mask to the same key (`ada@…`, `alan@…` → `a***@…`): number the later ones.
+        let outKey = redactKey(key);
+        if (Object.hasOwn(target, outKey)) {
+          collisions ??= new Map();
+          let n = collisions.get(outKey) ?? 1;
+          while (Object.hasOwn(target, `${outKey} (${++n})`));
+          collisions.set(outKey, n);
+          outKey = `${outKey} (${n})`;
+        }
+        setKey(target, outKey, redacted);
+      }
     }
-    if (policy.ips !== 'keep' && /[.:]/.test(out)) {
-      out = out.replace(ipCandidatePattern, (candidate) => {
-        if (isIP(candidate) === 0) return candidate;
-        return truncateIp(candidate) ?? redactedText;
-      });
+    return (root.target as JsonValue[])[0] ?? null;
+  };
+
+  const outcome = (value: JsonValue): JsonValue => {
+    if (!isObject(value)) return event(value);
+    const out: JsonObject = {};
+    for (const [key, field] of Object.entries(value)) {
+      if (key === 'allow' || key === 'error') setKey(out, key, field);
+      else if ((key === 'reason' || key === 'code') && typeof field === 'string') setKey(out, key, text(field));
+      else if (key === 'data' || key === 'results' || key === 'reason' || key === 'code') {
+        setKey(out, key, event(field));
+      } else {
+        // Not a field of the replay line: redacted with its key, like an event's.
+        const wrapped = event({ [key]: field });
+        if (isObject(wrapped)) for (const [k, v] of Object.entries(wrapped)) setKey(out, k, v);
+      }
     }
     return out;
   };
 
-  const walk = (value: JsonValue, path: string[]): JsonValue | undefined => {
-    if (typeof value === 'string') {
-      // A string that is only an address and is dropped by policy disappears with its key.
-      if (policy.ips === 'drop' && isIP(value.trim()) !== 0) return undefined;
-      return text(value);
-    }
-    if (Array.isArray(value)) {
-      return value.map((item, i) => walk(item, [...path, String(i)]) ?? null);
-    }
-    if (value !== null && typeof value === 'object') {
-      const out: Record<string, JsonValue> = {};
-      for (const [key, child] of Object.entries(value)) {
-        const childPath = [...path, key];
-        if (dropPaths.some((drop) => pathMatches(drop, childPath))) continue;
-        const isObject = child !== null && typeof child === 'object' && !Array.isArray(child);
-        if (dropKeys.has(normalizeKey(key)) && !isObject) continue;
-        const redacted = walk(child, childPath);
-        if (redacted !== undefined) out[key] = redacted;
-      }
-      return out;
-    }
-    return value;
-  };
-
-  return {
-    event: (value) => walk(value, []) ?? null,
-    text,
-  };
+  return { event, text, outcome };
 }
 
-function pathMatches(pattern: readonly string[], path: readonly string[]): boolean {
-  return pattern.length === path.length && pattern.every((segment, i) => segment === '*' || segment === path[i]);
-}
-
-/** The /48 of an IPv6 address as text (`2001:db8:1::`); IPv4-mapped addresses keep their /24. */
-function ipv6Network48(ip: string): string {
-  const mapped = /^(.*:)(\d+\.\d+\.\d+\.\d+)$/.exec(ip);
-  if (mapped && /^(?:0{0,4}:){0,5}(?:ffff:)?$/i.test(mapped[1] ?? '')) {
-    return `::ffff:${(mapped[2] ?? '').split('.').slice(0, 3).join('.')}.0`;
-  }
-  const [head = '', tail = ''] = ip.split('::');
-  const headParts = head === '' ? [] : head.split(':');
-  const tailParts = tail === '' ? [] : tail.split(':');
-  const groups = ip.includes('::')
-    ? [...headParts, ...Array<string>(8 - headParts.length - tailParts.length).fill('0'), ...tailParts]
-    : headParts;
-  const network = groups.slice(0, 3).map((group) => (parseInt(group, 16) || 0).toString(16));
-  return `${network.join(':')}::`;
+/** `__proto__` is data in JSON, not the prototype: define it rather than assign it. */
+function setKey(target: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  else target[key] = value;
 }
