@@ -21,7 +21,7 @@ describe('tokens and scopes', () => {
     const served = await serve(tempDir());
     const health = await api(served.url, 'GET', '/v1/health');
     expect(health.status).toBe(200);
-    expect(health.json).toEqual({ status: 'ok', activeHash: null, version: null });
+    expect(health.json).toEqual({ status: 'ok', activeHash: null, version: null, storage: { ok: true } });
     expect(health.headers.get('cache-control')).toBe('no-store');
   });
 
