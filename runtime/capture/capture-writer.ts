@@ -153,7 +153,7 @@ export class CaptureWriter {
   private toStoredEvent(item: CaptureItem, event: NonNullable<CaptureItem['event']>): StoredEvent {
     const { redactor } = this.options;
     const payload = redactor.event(item.masker.json(event.payload));
-    const outcome = redactOutcome(redactor, item.masker.json(event.outcome));
+    const outcome = redactor.outcome(item.masker.json(event.outcome));
     const line = JSON.stringify({
       id: event.id,
       hook: item.hook,
@@ -164,16 +164,4 @@ export class CaptureWriter {
     });
     return { id: event.id, hook: item.hook, at: event.at, line };
   }
-}
-
-/** The runtime's own fields (allow, code, error) stay; texts lose addresses; data and results are redacted like events. */
-function redactOutcome(redactor: Redactor, outcome: JsonValue): JsonValue {
-  if (outcome === null || typeof outcome !== 'object' || Array.isArray(outcome)) return outcome;
-  const out: Record<string, JsonValue> = {};
-  for (const [key, value] of Object.entries(outcome)) {
-    if (key === 'data' || key === 'results') out[key] = redactor.event(value);
-    else if (key === 'reason' && typeof value === 'string') out[key] = redactor.text(value);
-    else out[key] = value;
-  }
-  return out;
 }
