@@ -39,6 +39,8 @@ export function redactEmails(text: string, mode: EmailMode, meter: RedactionMete
   const out: string[] = [];
   let copied = 0;
   let runStart = 0;
+  /** The last `/?#&=` of the current run: a percent-encoded address (`%40`) starts after it. */
+  let lastSeparator = -1;
   let inUrl = false;
   let i = 0;
   while (i < text.length) {
@@ -46,7 +48,10 @@ export function redactEmails(text: string, mode: EmailMode, meter: RedactionMete
     const c = text.charCodeAt(i);
     const at = atSignLength(text, i);
     if (at > 0) {
-      const local = localBefore(text, runStart, i, meter);
+      // Inside an encoded address `/?#&=` would be encoded too (`%2F`…): when the at-sign is
+      // `%40`, they end the local part even outside a URL (`/verify?email=ada%40example.com`).
+      const start = at === 3 ? Math.max(runStart, lastSeparator + 1) : runStart;
+      const local = localBefore(text, start, i, meter);
       const domainEnd = local ? domainAfter(text, i + at, meter) : -1;
       if (local && domainEnd > 0) {
         out.push(text.slice(copied, local.start), maskLocal(local.value, mode, at === 3), text.slice(i, domainEnd));
@@ -60,7 +65,10 @@ export function redactEmails(text: string, mode: EmailMode, meter: RedactionMete
       continue;
     }
     i++;
-    if (isLocalChar(c, inUrl)) continue;
+    if (isLocalChar(c, inUrl)) {
+      if (urlSeparators.has(c)) lastSeparator = i - 1;
+      continue;
+    }
     if (c === codes.colon && text.charCodeAt(i) === codes.slash && text.charCodeAt(i + 1) === codes.slash) inUrl = true;
     else if (isSpace(c) || c === codes.quote || c === 60 || c === 62) inUrl = false;
     runStart = i;

@@ -183,8 +183,38 @@ export function keyWords(key: string): string[] {
   return words;
 }
 
+/**
+ * Every term above contains one of these: a key whose letters and digits (separators removed, so
+ * that words written apart still meet) contain none of them is ordinary, which most keys are, and
+ * this is far cheaper than splitting it into words.
+ */
+const stems = [
+  'pass',
+  'pwd',
+  'secret',
+  'key',
+  'auth',
+  'cookie',
+  'otp',
+  'pin',
+  'ssn',
+  'security',
+  'card',
+  'cvv',
+  'cvc',
+  'credential',
+  'token',
+  'session',
+  'code',
+  'magic',
+  'signature',
+];
+const notAlnum = /[^a-z0-9]/g;
+
 /** The class of a key; `heldBy` tells that its object sits under a holder key. Linear in the key. */
 export function classifyKey(key: string, heldBy = false): KeyClass {
+  const compact = key.toLowerCase().replace(notAlnum, '');
+  if (!heldBy && !stems.some((stem) => compact.includes(stem))) return 'none';
   const words = keyWords(key);
   if (heldBy && words.length === 1 && heldValueKeys.has(words[0] as string)) return 'drop';
   // A key ending in a descriptor describes the credential named before it (`tokenType`).
@@ -213,18 +243,18 @@ export function classifyKey(key: string, heldBy = false): KeyClass {
   return result;
 }
 
-const cache = new Map<string, KeyClass>();
+const caches = [new Map<string, KeyClass>(), new Map<string, KeyClass>()] as const;
 const cacheSize = 4096;
 
 /** classifyKey, remembered for short keys: events and texts repeat the same few names. */
 export function classifyKeyCached(key: string, heldBy = false): KeyClass {
   if (key.length > 64) return classifyKey(key, heldBy);
-  const cacheKey = heldBy ? `1${key}` : `0${key}`;
-  let known = cache.get(cacheKey);
+  const cache = caches[heldBy ? 1 : 0];
+  let known = cache.get(key);
   if (known === undefined) {
     known = classifyKey(key, heldBy);
     if (cache.size >= cacheSize) cache.clear();
-    cache.set(cacheKey, known);
+    cache.set(key, known);
   }
   return known;
 }

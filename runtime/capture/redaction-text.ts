@@ -1,5 +1,5 @@
 import type { RedactionPolicy } from '../config';
-import { codes, isAsciiAlnum, isSpace, isWordNonAscii, type RedactionMeter } from './redaction-chars';
+import { codes, isAsciiAlnum, isWordNonAscii, type RedactionMeter } from './redaction-chars';
 import { markCredentials } from './redaction-credentials';
 import { redactEmails } from './redaction-emails';
 import { redactIps } from './redaction-ips';
@@ -32,22 +32,45 @@ const isWordish = (c: number) =>
   c === codes.at ||
   c === codes.equals ||
   c === codes.slash ||
-  c === 43;
+  c === 43 /* + */ ||
+  c === 42; /* * */
 
-export function truncate(value: string): string {
-  if (value.length <= maxStringChars) return value;
-  const hard = maxStringChars - markerRoom;
-  let cut = hard;
-  for (let j = hard; j > hard - cutWindow; j--) {
-    if (!isWordish(value.charCodeAt(j - 1)) || isSpace(value.charCodeAt(j - 1))) {
+/** Where to cut `value` to keep at most `limit` characters: on a separator if one is near. */
+function cutPoint(value: string, limit: number): number {
+  let cut = limit;
+  for (let j = limit; j > limit - cutWindow; j--) {
+    if (!isWordish(value.charCodeAt(j - 1))) {
       cut = j;
       break;
     }
   }
   // Never between the two halves of a surrogate pair.
   const last = value.charCodeAt(cut - 1);
-  if (last >= 0xd800 && last <= 0xdbff) cut--;
-  return value.slice(0, cut) + truncatedMarker(value.length - cut);
+  return last >= 0xd800 && last <= 0xdbff ? cut - 1 : cut;
+}
+
+/**
+ * The length cap around a redaction: the input is cut first (so that the scanners' work is
+ * bounded), then the output is cut again if masking made it longer than the cap (`a@b.co` →
+ * `h_…@b.co`), and the marker counts everything cut. The output is at most `maxStringChars`, so
+ * redacting it again leaves it as it is.
+ */
+function capped(value: string, redact: (text: string) => string): string {
+  let dropped = 0;
+  let text = value;
+  if (text.length > maxStringChars) {
+    const cut = cutPoint(text, maxStringChars - markerRoom);
+    dropped = text.length - cut;
+    text = text.slice(0, cut);
+  }
+  text = redact(text);
+  if (dropped === 0 && text.length <= maxStringChars) return text;
+  if (text.length > maxStringChars - markerRoom) {
+    const cut = cutPoint(text, maxStringChars - markerRoom);
+    dropped += text.length - cut;
+    text = text.slice(0, cut);
+  }
+  return text + truncatedMarker(dropped);
 }
 
 /** Every maximal run of marked characters becomes one `[redacted]`. */
@@ -75,16 +98,16 @@ function applyMarks(text: string, marks: Uint8Array, meter: RedactionMeter): str
 export type TextRedactor = (value: string) => string;
 
 export function createTextRedactor(policy: RedactionPolicy, meter: RedactionMeter): TextRedactor {
-  return (value) => {
-    let text = truncate(value);
-    meter.steps += text.length;
-    const marks = new Uint8Array(text.length);
-    markCredentials(text, marks, meter);
-    text = applyMarks(text, marks, meter);
+  const redact = (input: string) => {
+    meter.steps += input.length;
+    const marks = new Uint8Array(input.length);
+    markCredentials(input, marks, meter);
+    let text = applyMarks(input, marks, meter);
     // Each scanner needs its separator to find anything; `includes` skips it cheaply when absent.
     const at = text.includes('@') || text.includes('%40') || text.includes('\uff20') || text.includes('\ufe6b');
     if (policy.emails !== 'keep' && at) text = redactEmails(text, policy.emails, meter);
     if (policy.ips !== 'keep' && (text.includes('.') || text.includes(':'))) text = redactIps(text, policy.ips, meter);
     return text;
   };
+  return (value) => capped(value, redact);
 }

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../shared/engine';
 import { redactionSchema } from '../config';
-import { createRedactor } from './redaction';
+import {
+  createRedactor,
+  depthMarker,
+  maxDepth,
+  maxNodes,
+  maxStringChars,
+  nodesMarker,
+  truncatedKey,
+  truncatedMarker,
+} from './redaction';
+import { redactionCorpus } from './redaction-corpus';
+import { classifyKey } from './redaction-keys';
 
 const redactor = (overrides: Record<string, unknown> = {}) => createRedactor(redactionSchema.parse(overrides));
 
@@ -55,5 +67,195 @@ describe('the redaction policy', () => {
       jwt: '[redacted]',
       ours: '[redacted]',
     });
+  });
+});
+
+describe('the corpus of hostile and awkward inputs (redaction-corpus.ts)', () => {
+  for (const entry of redactionCorpus) {
+    it(entry.name, () => {
+      const r = redactor(entry.policy ?? {});
+      const via = entry.via ?? 'event';
+      const output =
+        via === 'text'
+          ? r.text(entry.input as string)
+          : via === 'outcome'
+            ? r.outcome(entry.input)
+            : r.event(entry.input);
+      const json = JSON.stringify(output);
+      if (entry.expected !== undefined) expect(output).toEqual(entry.expected);
+      for (const absent of entry.absent ?? []) expect(json).not.toContain(absent);
+      for (const present of entry.present ?? []) expect(json).toContain(present);
+      // Redacting again changes nothing.
+      const again = via === 'text' ? r.text(output as string) : via === 'outcome' ? r.outcome(output) : r.event(output);
+      expect(again).toEqual(output);
+    });
+  }
+});
+
+describe('credential keys', () => {
+  it.each([
+    ['confirmPassword', 'drop'],
+    ['password_confirmation', 'drop'],
+    ['newpassword', 'drop'],
+    ['pwd', 'drop'],
+    ['userPass', 'drop'],
+    ['X-Api-Key', 'drop'],
+    ['APIKey', 'drop'],
+    ['x-auth-token', 'drop'],
+    ['csrftoken', 'holder'],
+    ['resetToken', 'holder'],
+    ['token', 'holder'],
+    ['session', 'holder'],
+    ['sessionId', 'drop'],
+    ['session_id', 'drop'],
+    ['cvv2', 'drop'],
+    ['social_security_number', 'drop'],
+    ['passkeyEnabled', 'none'],
+    ['passThrough', 'none'],
+    ['bypass', 'none'],
+    ['tokenType', 'none'],
+    ['authMethod', 'none'],
+    ['secretNames', 'none'],
+    ['accessTokenExpiresAt', 'none'],
+    ['apiKeyId', 'none'],
+    ['pinned', 'none'],
+    ['oauth', 'none'],
+    ['publicKey', 'none'],
+    ['email', 'none'],
+  ] as const)('%s is %s', (key, kind) => {
+    expect(classifyKey(key)).toBe(kind);
+  });
+
+  it('inside an object under a holder key, `value`, `raw`, `number`… hold the credential', () => {
+    expect(classifyKey('value', true)).toBe('drop');
+    expect(classifyKey('value', false)).toBe('none');
+    expect(classifyKey('type', true)).toBe('none');
+  });
+
+  it('configured dropKeys add to the vocabulary and drop whatever the value is', () => {
+    const r = redactor({ dropKeys: ['internal-note', 'token'] });
+    expect(
+      r.event({
+        internalNote: 'x',
+        INTERNAL_NOTE: { a: 1 },
+        internal_note: true,
+        token: { type: 'id' },
+        password: 'still dropped',
+      }),
+    ).toEqual({ token: { type: 'id' } });
+  });
+
+  it('`__proto__` stays data', () => {
+    const input = JSON.parse('{"__proto__":{"polluted":"ada@example.com"}}') as JsonValue;
+    const output = redactor().event(input) as Record<string, unknown>;
+    expect(Object.getPrototypeOf(output)).toBe(Object.prototype);
+    expect(JSON.stringify(output)).toBe('{"__proto__":{"polluted":"a***@example.com"}}');
+  });
+});
+
+describe('bounds', () => {
+  it(`cuts strings longer than ${maxStringChars} characters before redacting, with a visible marker`, () => {
+    const r = redactor();
+    const long = 'ada@example.com '.repeat(10_000);
+    const out = r.text(long);
+    expect(out.length).toBeLessThanOrEqual(maxStringChars);
+    expect(out).toMatch(/…\[truncated \d+ chars\]$/);
+    expect(out).not.toContain('ada@');
+    expect(r.text(out)).toBe(out);
+    // The cut falls on a separator: no half address is kept.
+    expect(out.replace(/…\[truncated \d+ chars\]$/, '')).toMatch(/(a\*\*\*@example\.com )+$/);
+    expect(truncatedMarker(5)).toBe('…[truncated 5 chars]');
+  });
+
+  it(`replaces containers nested deeper than ${maxDepth} levels, iteratively (20,000 levels)`, () => {
+    for (const wrap of [(inner: JsonValue) => ({ a: inner }), (inner: JsonValue) => [inner]]) {
+      let value: JsonValue = 'leaf';
+      for (let i = 0; i < 20_000; i++) value = wrap(value);
+      const out = redactor().event(value);
+      let depth = 0;
+      let node: JsonValue = out;
+      while (node !== null && typeof node === 'object') {
+        depth++;
+        node = Array.isArray(node) ? (node[0] as JsonValue) : (node.a as JsonValue);
+      }
+      expect(depth).toBe(maxDepth);
+      expect(node).toBe(depthMarker);
+    }
+  });
+
+  it(`stops after ${maxNodes} values with a marker`, () => {
+    const wide = Array.from({ length: maxNodes + 10 }, (_, i) => i);
+    const out = redactor().event({ wide }) as { wide: JsonValue[] };
+    expect(out.wide.length).toBeLessThanOrEqual(maxNodes);
+    expect(out.wide.at(-1)).toBe(nodesMarker);
+    const object = Object.fromEntries(wide.map((i) => [`k${i}`, i]));
+    expect(redactor().event(object)).toHaveProperty([truncatedKey], nodesMarker);
+  });
+
+  it('never throws, even on values that are not JSON (a cycle, undefined, a bigint)', () => {
+    const cyclic: Record<string, unknown> = { email: 'ada@example.com' };
+    cyclic.self = cyclic;
+    const odd = { cyclic, nothing: undefined, big: 10n, fn: () => 1 } as unknown as JsonValue;
+    expect(() => redactor().event(odd)).not.toThrow();
+    expect(() => redactor().outcome(odd)).not.toThrow();
+  });
+});
+
+describe('linear time, counted in scanning steps (no clock)', () => {
+  // Runs of each character class after the characters that start a pattern: the shapes that made
+  // the former regular expressions backtrack, and the ones that could make a scanner re-read.
+  const units = [
+    ['@. ', 'a'],
+    ['a@', 'a.'],
+    ['::', 'a:'],
+    ['1', '1.'],
+    ['token', '='],
+    ['x', '%4'],
+    ['eyJ', 'eyJa.'],
+    ['', '@'],
+    ['', '.'],
+    ['', ':'],
+    ['', '='],
+    ['', '%'],
+    ['', '%40'],
+    ['', '0'],
+    ['', 'f'],
+    ['', 'a%40b.'],
+    ['', 'password="'],
+    ['', 'token:"a",'],
+    ['', 'Bearer '],
+    ['', 'Digest '],
+    ['', 'https://a:'],
+    ['', '-----BEGIN '],
+    ['', '\\"@'],
+    ['', '@['],
+    ['', 'sk_live_'],
+    ['', '1.2.3.4:'],
+    ['', '[::1]'],
+    ['', 'é'],
+    ['', 'x@y.z.'],
+    ['', 'a@b.cd@'],
+    ['', 'ada@example.com '],
+  ] as const;
+
+  const stepsFor = (text: string, emails: 'mask' | 'hash') => {
+    const meter = { steps: 0 };
+    createRedactor(redactionSchema.parse({ emails }), { meter }).text(text);
+    return meter.steps;
+  };
+
+  it.each(units)('%s + %s repeated', (prefix, unit) => {
+    for (const emails of ['mask', 'hash'] as const) {
+      const make = (n: number) => prefix + unit.repeat(Math.ceil(n / unit.length));
+      const small = stepsFor(make(15_000), emails);
+      const large = stepsFor(make(30_000), emails);
+      expect(large).toBeLessThanOrEqual(small * 2.1);
+      expect(large).toBeLessThanOrEqual(30_000 * 16);
+    }
+  });
+
+  it('a string past the cap costs no more than the cap', () => {
+    const capped = stepsFor('@. ' + 'a'.repeat(maxStringChars), 'mask');
+    expect(stepsFor('@. ' + 'a'.repeat(200_000), 'mask')).toBeLessThanOrEqual(capped * 1.01);
   });
 });

@@ -77,7 +77,7 @@ export function createRedactor(policy: RedactionPolicy, options: RedactorOptions
   const decide = (key: string, value: JsonValue, heldBy: boolean): 'drop' | 'walk' | 'hold' => {
     const kind = classifyKeyCached(key, heldBy);
     const holdable = isObject(value) || (Array.isArray(value) && value.length > 0 && value.every(isObject));
-    if (dropKeys.has(normalizeKey(key))) return kind === 'holder' && holdable ? 'hold' : 'drop';
+    if (dropKeys.size > 0 && dropKeys.has(normalizeKey(key))) return kind === 'holder' && holdable ? 'hold' : 'drop';
     // A boolean or null cannot carry a secret (`passkeyEnabled`, `hasPassword: true` stay for replays).
     if (kind === 'none' || value === null || typeof value === 'boolean') return 'walk';
     if (kind === 'holder' && holdable) return 'hold';
@@ -126,6 +126,8 @@ export function createRedactor(policy: RedactionPolicy, options: RedactorOptions
         continue;
       }
       const target = task.target as JsonObject;
+      // Source keys are unique: two output keys can only meet once a key has been rewritten.
+      let renamed = false;
       let collisions: Map<string, number> | undefined;
       for (const key of Object.keys(task.source)) {
         if (++nodes > maxNodes) {
@@ -142,7 +144,8 @@ export function createRedactor(policy: RedactionPolicy, options: RedactorOptions
         if (redacted === undefined) continue;
         // Two addresses can mask to the same key (`ada@…`, `alan@…` → `a***@…`): number the later ones.
         let outKey = redactKey(key);
-        if (Object.hasOwn(target, outKey)) {
+        if (outKey !== key) renamed = true;
+        if (renamed && Object.hasOwn(target, outKey)) {
           collisions ??= new Map();
           let n = collisions.get(outKey) ?? 1;
           while (Object.hasOwn(target, `${outKey} (${++n})`));
