@@ -15,23 +15,51 @@ import {
 import { sandboxEnvSource } from './prelude-env';
 import { jsonCodecSource } from './prelude-json';
 import type { LuaRuntime } from './runtime';
-import type { Execution, SandboxServices, ScriptRun } from './script-run';
+import type { Execution, LimitCode, SandboxServices, ScriptRun } from './script-run';
 
 // One hardened Lua state, reused across runs (creating one per run is slow), one run at a time.
 // Runs cannot affect each other: each gets a fresh environment from the prelude, its own thread,
-// and the engine's main stack is back to empty after every run (pitfall 1).
+// and the engine's main stack is back to empty after every run (wasmoon's doString leaves results
+// there, and a stack that keeps growing ends in "memory access out of bounds").
 // Limits: a count hook charges the instruction budget and checks the wall-clock deadline; once a
-// limit is hit it fires on every instruction and raises again, so pcall cannot swallow it
-// (pitfall 3). A memory cap in our own allocator applies while the script executes; host pushes
-// happen with the cap lifted, because an allocation error outside a protected call would panic.
+// limit is hit it fires on every instruction and raises again, so pcall cannot swallow it (a
+// limit raised once would be caught by the script's pcall and its loop would go on). Time spent in
+// a C function is checked when it returns (after every host function, and when the run ends), so a
+// run that outlived its deadline is a TIMEOUT even when the watchdog did not have to stop it.
+// A memory cap in our own allocator applies while the script executes; host pushes happen with the
+// cap lifted, because an allocation error outside a protected call would panic.
+// Instruction counts are exact: the hook adds hookInterval per firing, and what each thread of the
+// run executed since its last firing is read from its lua_State when the thread is freed or the
+// run ends (threadLayout).
 
-/** Instructions between two hook calls: the budget's granularity. */
+/**
+ * Instructions between two hook calls: the granularity of the budget and of the deadline checks
+ * in Lua code. Reported counts are exact all the same: see `countRemainders`.
+ */
 export const hookInterval = 1000;
+/** LUA_TTHREAD: the tag lua_Alloc gets as its old size when Lua allocates a new thread. */
+const LUA_TTHREAD = 8;
 /** Garbage left by a run above this is collected before the next one, so it does not count against it. */
 const collectThreshold = 2 * 1024 * 1024;
 const LUA_TFUNCTION = 6;
 /** Compiled scripts kept per engine; their code counts against the engine's memory. */
 const maxCompiledScripts = 32;
+
+/**
+ * Where the count-hook fields of a thread are, measured once per wasm instance (measureLayout):
+ * lua_State keeps `basehookcount` (the interval) next to `hookcount` (instructions left until the
+ * next firing), and the C API only returns the first (lua_gethookcount).
+ */
+interface ThreadLayout {
+  /** sizeof(LX): the size lua_Alloc allocates and frees a thread with. */
+  blockSize: number;
+  /** From the block lua_Alloc returned to the lua_State (LUA_EXTRASPACE). */
+  stateOffset: number;
+  /** Byte offsets of basehookcount and hookcount in lua_State. */
+  baseCount: number;
+  count: number;
+}
+const layouts = new WeakMap<LuaRuntime, ThreadLayout>();
 
 export interface ExecutionMonitor {
   /** The script's Lua code starts (or resumes) executing; epoch milliseconds. */
@@ -51,6 +79,11 @@ export class SandboxEngine {
   private readonly allocPtr: number;
   private readonly hookPtr: number;
   private readonly host: { release(): void };
+  private readonly layout: ThreadLayout;
+  /** Blocks of the threads created by the active run (its own and the script's coroutines). */
+  private readonly threads = new Set<number>();
+  /** The last thread Lua allocated: measureLayout finds the block of a thread it creates. */
+  private lastThread: { block: number; size: number } | undefined;
   private active: ScriptRun | undefined;
   private thread: LuaState = 0;
   private used: number;
@@ -78,8 +111,15 @@ export class SandboxEngine {
     raw.setallocf(L, this.allocPtr, 0);
     raw.atpanic(L, runtime.panic);
     this.hookPtr = module.addFunction(this.hook, 'vii');
-    const host = createHostFunctions({ runtime, services, activeRun: () => this.active });
+    const host = createHostFunctions({
+      runtime,
+      services,
+      activeRun: () => this.active,
+      afterCall: this.afterHostCall,
+    });
     this.host = host;
+    this.layout = layouts.get(runtime) ?? this.measureLayout();
+    layouts.set(runtime, this.layout);
 
     raw.openlib(L, 'base');
     raw.settop(L, 0);
@@ -155,7 +195,8 @@ export class SandboxEngine {
           raw.settop(T, 0);
           if (id === 0) return { kind: 'error', message: 'attempt to yield from outside a coroutine' };
           const settled = await run.settle(id);
-          if (settled === 'timeout' || run.tripped) return { kind: 'limit', code: run.tripped ?? 'TIMEOUT' };
+          if (run.tripped) return { kind: 'limit', code: run.tripped };
+          if (settled === 'timeout' || performance.now() > run.deadline) return { kind: 'limit', code: 'TIMEOUT' };
           raw.pushboolean(T, settled.ok ? 1 : 0);
           strings.push(T, settled.ok ? settled.payload : settled.message);
           nargs = 2;
@@ -183,6 +224,8 @@ export class SandboxEngine {
       };
     } finally {
       run.memoryPeak = this.peak;
+      if (!this.broken) this.countRemainders(run);
+      this.threads.clear();
       this.active = undefined;
       this.thread = 0;
       if (!this.broken) {
@@ -242,7 +285,11 @@ export class SandboxEngine {
     return { kind: 'failure', message: `the sandbox could not ${what}: ${detail}` };
   }
 
-  /** The error object of a dead thread, read by the prelude with raw access only (pitfall 6). */
+  /**
+   * The error object of a dead thread, read by the prelude with raw access only: converting it
+   * with tostring would run its __tostring, and one that errors or loops made Lua abort outside
+   * any protected call.
+   */
   private readError(T: LuaState, threadIndex: number): Execution {
     const { raw, strings } = this.runtime;
     const L = this.L;
@@ -286,6 +333,9 @@ export class SandboxEngine {
     const { module } = this.runtime;
     if (newSize === 0) {
       if (ptr) {
+        // A thread of the run that the collector frees: count what it executed since its last firing.
+        if (this.threads.size !== 0 && oldSize === this.layout.blockSize && this.threads.delete(ptr) && this.active)
+          this.active.instructions += this.sinceLastFiring(ptr);
         this.used -= oldSize;
         module._free(ptr);
       }
@@ -304,6 +354,11 @@ export class SandboxEngine {
     }
     const next = module._realloc(ptr, newSize);
     if (!next) return 0;
+    if (ptr === 0 && oldSize === LUA_TTHREAD) {
+      // For a new object lua_Alloc gets its type as the old size.
+      this.lastThread = { block: next, size: newSize };
+      if (this.active) this.threads.add(next);
+    }
     this.used += growth;
     if (this.used > this.peak) this.peak = this.used;
     return next;
@@ -323,12 +378,81 @@ export class SandboxEngine {
       else if (performance.now() > run.deadline) run.tripped = 'TIMEOUT';
       else return;
     }
+    this.raiseLimit(L, run.tripped);
+  };
+
+  /**
+   * Called when a host function returns into Lua: a call that ended past the deadline (a costly
+   * helpers.matches, a helper that waited) ends the run as TIMEOUT before the script can use its
+   * result, whether or not the watchdog would have stopped it.
+   */
+  private readonly afterHostCall = (L: LuaState): void => {
+    const run = this.active;
+    if (run && run.tripped === undefined && performance.now() > run.deadline) {
+      run.tripped = 'TIMEOUT';
+      this.raiseLimit(L, run.tripped);
+    }
+  };
+
+  /** Raises a limit in the running thread and makes the hook fire on every instruction from now on. */
+  private raiseLimit(L: LuaState, code: LimitCode): void {
     const { raw, strings } = this.runtime;
     raw.sethook(L, this.hookPtr, LUA_MASKCOUNT, 1);
     if (this.thread && this.thread !== L) raw.sethook(this.thread, this.hookPtr, LUA_MASKCOUNT, 1);
-    strings.push(L, run.tripped);
+    strings.push(L, code);
     raw.error(L);
-  };
+  }
+
+  /** Adds what every thread of the run still alive executed since its last hook firing. */
+  private countRemainders(run: ScriptRun): void {
+    for (const block of this.threads) run.instructions += this.sinceLastFiring(block);
+  }
+
+  /** basehookcount - hookcount of a thread: 0 for one that never had the count hook. */
+  private sinceLastFiring(block: number): number {
+    const heap = this.runtime.module.HEAPU32;
+    const state = block + this.layout.stateOffset;
+    const interval = heap[(state + this.layout.baseCount) >> 2] ?? 0;
+    const left = heap[(state + this.layout.count) >> 2] ?? 0;
+    return left <= interval ? interval - left : 0;
+  }
+
+  /**
+   * Finds the thread layout of this wasm build: a thread gets a count hook with an unusual
+   * interval, runs a few instructions, and the two adjacent words that hold the interval and the
+   * interval minus what ran are basehookcount and hookcount. Fails loudly on an unexpected build.
+   */
+  private measureLayout(): ThreadLayout {
+    const { raw, strings, module } = this.runtime;
+    const L = this.L;
+    const interval = 0x3a5c_17e9;
+    this.lastThread = undefined;
+    const T = raw.newthread(L);
+    const thread = this.lastThread as { block: number; size: number } | undefined;
+    try {
+      const { ptr, len } = strings.write('local a = 1 local b = a + 1 return b');
+      if (!thread || raw.loadbufferx(T, ptr, len, strings.cstring('=measure'), strings.cstring('t')) !== LUA_OK) {
+        throw new Error('a new thread was not seen by the allocator');
+      }
+      raw.sethook(T, this.hookPtr, LUA_MASKCOUNT, interval);
+      if (raw.pcallk(T, 0, 0, 0, 0, 0) !== LUA_OK) throw new Error('the measuring chunk failed');
+      const heap = module.HEAPU32;
+      for (let offset = 0; offset < 512; offset += 4) {
+        const base = heap[(T + offset) >> 2];
+        const left = heap[(T + offset + 4) >> 2] ?? 0;
+        if (base === interval && left < interval && left > interval - 100) {
+          raw.sethook(T, 0, 0, 0);
+          return { blockSize: thread.size, stateOffset: T - thread.block, baseCount: offset, count: offset + 4 };
+        }
+      }
+      throw new Error('the count hook fields were not found');
+    } catch (thrown) {
+      const reason = thrown instanceof Error ? thrown.message : String(thrown);
+      throw new Error(`unsupported Lua build: cannot read instruction counts (${reason})`);
+    } finally {
+      raw.settop(L, 0);
+    }
+  }
 }
 
 function lineOf(message: string): { line?: number } {

@@ -8,6 +8,7 @@ import type { SandboxServices, ScriptRun } from './script-run';
 // numbers and never convert a table (which would run its metamethods from the host).
 // They must not throw a JavaScript error into the wasm frames: that would skip Lua's own unwinding
 // and leave the state corrupt. Only lua_error's longjmp (thrown as a number) may pass through.
+// When one returns, the engine checks the run's deadline (afterCall): time spent in a helper counts.
 
 export const hostFunctionNames = ['log', 'hash', 'now', 'matches', 'async', 'limit_hit'] as const;
 export type HostFunctionName = (typeof hostFunctionNames)[number];
@@ -16,6 +17,8 @@ export interface HostContext {
   readonly runtime: LuaRuntime;
   readonly services: SandboxServices;
   activeRun(): ScriptRun | undefined;
+  /** Runs after every host function, before its results reach Lua; may raise (a limit). */
+  afterCall(L: LuaState): void;
 }
 
 // The same three, by name, as helpers/hash.ts; hashed here over the Lua string's exact bytes.
@@ -93,7 +96,9 @@ export function createHostFunctions(context: HostContext): {
     (L: LuaState): number => {
       let failure: string;
       try {
-        return body(L);
+        const results = body(L);
+        context.afterCall(L);
+        return results;
       } catch (thrown) {
         // lua_error's longjmp (from an allocation failure while pushing) must keep unwinding.
         if (typeof thrown === 'number') throw thrown;

@@ -1,11 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createSandbox, type Sandbox } from './sandbox';
+import { ScriptRun } from './script-run';
 import { scriptRequest, type RequestOptions } from './testing';
 import type { ScriptLimits } from '../../types';
 
-// Adversarial: limits hold whatever the script does (hooks.md). Every case is followed by a
+// Adversarial: limits hold whatever the script does (docs/hooks.md). Every case is followed by a
 // normal run on the same engine (one idle engine is kept), which must still work.
 // Runaways inside a single C call (a string pattern) cannot be stopped here; see pool-watchdog.test.ts.
+// No test here depends on the machine's speed: time limits are either far away or passed for sure
+// (a helper that returns only once the clock is past the deadline).
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -13,7 +16,8 @@ beforeAll(async () => {
 });
 afterAll(() => sandbox.close());
 
-const small: Partial<ScriptLimits> = { timeoutMs: 2_000, instructionBudget: 2_000_000, memoryBytes: 8 * 1024 * 1024 };
+// The instruction budget, never the clock, must end the runaways here: the deadline is far away.
+const small: Partial<ScriptLimits> = { timeoutMs: 60_000, instructionBudget: 2_000_000, memoryBytes: 8 * 1024 * 1024 };
 const run = (source: string, options: RequestOptions = {}) =>
   sandbox.run(scriptRequest(source, { ...options, limits: { ...small, ...options.limits } }));
 
@@ -42,6 +46,7 @@ describe('runaway loops', () => {
   });
 
   test('the wall-clock deadline stops a loop with a large budget', async () => {
+    // An endless loop: it outlives any deadline on any machine.
     await expectCode('while true do end', ['TIMEOUT'], { limits: { timeoutMs: 150, instructionBudget: 1e12 } });
   });
 
@@ -127,7 +132,7 @@ describe('deep recursion', () => {
       'local function f(n) return 1 + f(n + 1) end return f(1)',
       ['RUNTIME_ERROR', 'MEMORY_LIMIT'],
       {
-        limits: { instructionBudget: 1e9, timeoutMs: 5000, memoryBytes: 32 * 1024 * 1024 },
+        limits: { instructionBudget: 1e9, memoryBytes: 32 * 1024 * 1024 },
       },
     );
     if (outcome.error?.code === 'RUNTIME_ERROR') expect(outcome.error.message).toMatch(/stack overflow/);
@@ -167,5 +172,96 @@ describe('output floods', () => {
     expect(outcome.value).toBe('done');
     expect(outcome.logs.reduce((sum, entry) => sum + entry.message.length, 0)).toBeLessThan(17 * 1024);
     expect(outcome.logsDropped?.bytes).toBeGreaterThan(199e6);
+  });
+});
+
+describe('instruction counts', () => {
+  // Exact, not in steps of the hook interval (engine.ts): a count difference is the number of
+  // instructions the scripts differ by. An empty numeric for loop runs one FORLOOP per iteration.
+  const loop = (n: number) => `for i = 1, ${n} do end return 1`;
+  const count = async (source: string) => {
+    const outcome = await run(source);
+    expect(outcome.ok).toBe(true);
+    return outcome.instructions;
+  };
+
+  test('a tiny script counts more than zero, the same on every run', async () => {
+    const counts = [await count('return 1'), await count('return 1'), await count('return 1')];
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[0]).toBeLessThan(1000);
+    expect(new Set(counts).size).toBe(1);
+  });
+
+  test('two scripts differ by the instructions between them', async () => {
+    expect((await count(loop(107))) - (await count(loop(100)))).toBe(7);
+    // Across many hook firings.
+    expect((await count(loop(12_345))) - (await count(loop(100)))).toBe(12_245);
+    // Three constants loaded, FORPREP, one FORLOOP.
+    expect((await count(loop(1))) - (await count('return 1'))).toBe(5);
+  });
+
+  test("a coroutine's instructions count, whether it is alive at the end or was collected", async () => {
+    const wrapped = (n: number) => `coroutine.wrap(function() for i = 1, ${n} do end end)() return 1`;
+    expect((await count(wrapped(107))) - (await count(wrapped(100)))).toBe(7);
+    const suspended = (n: number) =>
+      `local co = coroutine.create(function() for i = 1, ${n} do end coroutine.yield() end)
+       coroutine.resume(co) return 1`;
+    expect((await count(suspended(1107))) - (await count(suspended(100)))).toBe(1007);
+    // Enough coroutines and garbage for the collector to free some of them during the run.
+    const many = (n: number) =>
+      `for k = 1, 3000 do local t = { k, k, k, k } coroutine.wrap(function() for i = 1, ${n} do end end)() end return 1`;
+    expect((await count(many(11))) - (await count(many(10)))).toBe(3000);
+  });
+});
+
+describe('the deadline is strict', () => {
+  // helpers.matches here returns only once `text` milliseconds have passed since it was called:
+  // asked for the run's timeout, it surely returns after the deadline, on any machine.
+  let held: Sandbox;
+  beforeAll(async () => {
+    const wait = new Int32Array(new SharedArrayBuffer(4));
+    held = await createSandbox({
+      services: {
+        matches(text) {
+          const until = performance.now() + Number(text);
+          while (performance.now() <= until) Atomics.wait(wait, 0, 0, 1);
+          return true;
+        },
+      },
+      maxIdleEngines: 1,
+    });
+  });
+  afterAll(() => held.close());
+  const runHeld = (source: string, timeoutMs: number) =>
+    held.run(scriptRequest(source, { limits: { timeoutMs, instructionBudget: 1e12 } }));
+
+  test('a helper that returns after the deadline ends the run as TIMEOUT, not with its result', async () => {
+    const outcome = await runHeld('return helpers.matches("40", "x")', 40);
+    expect(outcome.error).toEqual({ code: 'TIMEOUT', message: 'the script ran longer than 40 ms' });
+    expect(outcome.value).toBeUndefined();
+    expect(outcome.durationMs).toBeGreaterThan(40);
+  });
+
+  test('pcall cannot swallow it, and the script runs no further', async () => {
+    const outcome = await runHeld(
+      'local ok = pcall(helpers.matches, "30", "x") print("after", ok) for i = 1, 10 do pcall(print, i) end return ok',
+      30,
+    );
+    expect(outcome.error?.code).toBe('TIMEOUT');
+    expect(outcome.logs).toEqual([]);
+    expect((await runHeld('return helpers.matches("0", "x")', 60_000)).value).toBe(true);
+  });
+
+  test('a run that ends past its deadline is a TIMEOUT whatever it returned', () => {
+    const request = scriptRequest('return 1', { limits: { timeoutMs: 0 } });
+    const late = new ScriptRun(request, { matches: () => false });
+    while (performance.now() <= late.deadline) {
+      // Until the clock has moved past the deadline.
+    }
+    expect(late.finish({ kind: 'value', json: '1' }).error?.code).toBe('TIMEOUT');
+    const inTime = new ScriptRun(scriptRequest('return 1', { limits: { timeoutMs: 60_000 } }), {
+      matches: () => false,
+    });
+    expect(inTime.finish({ kind: 'value', json: '1' })).toMatchObject({ ok: true, value: 1 });
   });
 });

@@ -45,8 +45,9 @@ const responseBounds = { maxBytes: 4 * maxValueBytes, maxDepth: maxValueDepth };
 const helperCodes = /^(FETCH_BLOCKED|FETCH_FAILED|SECRET_NOT_FOUND)\b/;
 
 export class ScriptRun {
-  readonly startedAt = epochNow();
   readonly startPerf = performance.now();
+  /** Epoch milliseconds, from the same reading as startPerf: durationMs and the deadline agree. */
+  readonly startedAt = performance.timeOrigin + this.startPerf;
   /** performance.now() after which the run is a TIMEOUT. */
   readonly deadline: number;
   instructions = 0;
@@ -70,6 +71,7 @@ export class ScriptRun {
     this.logs = new LogCollector(limits.maxLogEntries, limits.maxLogBytes, this.startPerf, () => performance.now());
   }
 
+  /** The deadline as the watchdog reads it from the execution slot (epoch milliseconds). */
   get deadlineEpoch(): number {
     return performance.timeOrigin + this.deadline;
   }
@@ -179,9 +181,17 @@ export class ScriptRun {
     return { ok: false, message };
   }
 
-  /** The outcome; secret values read in this run are masked in logs, errors, fetch records and the result. */
-  finish(execution: Execution): ScriptOutcome {
+  /**
+   * The outcome; secret values read in this run are masked in logs, errors, fetch records and the
+   * result. A run that ended after its deadline is a TIMEOUT whatever it returned (the last thing
+   * it did may have been a C call that no hook interrupts): the limit is strict, and the watchdog's
+   * grace only decides when a stuck engine is stopped.
+   */
+  finish(ended: Execution): ScriptOutcome {
     const now = epochNow();
+    const durationMs = Math.max(0, now - this.startedAt);
+    const overtime = durationMs > this.request.limits.timeoutMs && endedByScript(ended);
+    const execution: Execution = overtime ? { kind: 'limit', code: 'TIMEOUT' } : ended;
     for (const record of this.openFetches) {
       record.durationMs = Math.max(0, now - record.startedAt);
       record.error = { code: 'TIMEOUT', message: 'the script ended before the response arrived' };
@@ -196,7 +206,7 @@ export class ScriptRun {
       instructions: this.instructions,
       memoryPeakBytes: this.memoryPeak,
       startedAt: this.startedAt,
-      durationMs: Math.max(0, now - this.startedAt),
+      durationMs,
       fetches: this.fetches.map((record) => {
         const copy: FetchRecord = { ...record, url: clean(record.url) };
         if (record.error) copy.error = { ...record.error, message: clean(record.error.message) };
@@ -235,6 +245,11 @@ export class ScriptRun {
         return { error: { code: 'RUNTIME_ERROR', message: execution.message } };
     }
   }
+}
+
+/** The script ended by itself (a result or an error), not stopped by a limit or a failure. */
+function endedByScript(execution: Execution): boolean {
+  return execution.kind === 'value' || execution.kind === 'invalid' || execution.kind === 'error';
 }
 
 /** The outcome of a run that failed before or outside Lua (no logs, no counters). */
