@@ -23,10 +23,13 @@ import type { EngineWorkerData, FromWorker, ToWorker, WorkerFetchOptions } from 
 // dispatcher. At most maxConcurrentRuns jobs (script runs or pipeline runs) are in the workers at
 // once; more wait in a bounded queue, and a full queue rejects at once with QUEUE_FULL.
 // The watchdog lives here, outside the engines, because a script inside a C function (a string
-// pattern) is beyond any hook (pitfall 4): each worker writes into shared memory which script is
-// executing and until when, and a script past its deadline is stopped by terminating its worker.
-// The stuck run gets TIMEOUT (in a pipeline run, that script does; the run is redone with it
-// settled as TIMEOUT); the other runs that were in that worker are retried once on a fresh one.
+// pattern) is beyond any hook and never returns to its thread's event loop: each worker writes
+// into shared memory which script is executing and until when, and a script still executing
+// watchdogGraceMs past its deadline is stopped by terminating its worker. The stuck run gets
+// TIMEOUT (in a pipeline run, that script does; the run is redone with it settled as TIMEOUT); the
+// other runs that were in that worker are retried once on a fresh one.
+// The limit itself does not depend on the grace: a run that ends past its deadline is a TIMEOUT
+// in the worker too (sandbox/script-run.ts), so the grace only decides when a stuck engine dies.
 
 export class EngineError extends Error {
   constructor(

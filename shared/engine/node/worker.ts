@@ -21,7 +21,8 @@ import { createSandbox, type Sandbox } from './sandbox/sandbox';
 // single scripts and whole pipeline runs for one event; a pipeline runs here rather than one
 // message per script, and its plan is cached by id so that it is not sent with every event.
 // While a script executes Lua, the execution slot says which and until when; the pool terminates
-// this thread when a script overstays (a C function that never returns to Lua, pitfall 4).
+// this thread when a script overstays (a C function that no hook interrupts and that does not
+// return to Lua).
 // Secret values live in the main thread: helpers.secret asks for them over the port.
 
 /** The options of createGuardedFetch that can cross to a thread (no functions). */

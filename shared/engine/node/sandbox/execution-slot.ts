@@ -1,8 +1,8 @@
 // A SharedArrayBuffer per worker in which the worker records which script is executing Lua and
 // until when, and a heartbeat of its event loop. The pool's watchdog reads it without a message:
-// a script stuck inside a C function (a string pattern, pitfall 4) never returns to the event loop,
-// so the worker could not answer one. Writes use a sequence lock: the writer makes the sequence
-// odd while it writes, the reader retries when it sees an odd or changed sequence.
+// a script stuck inside a C function (a string pattern, which no hook interrupts) never returns to
+// the event loop, so the worker could not answer one. Writes use a sequence lock: the writer makes
+// the sequence odd while it writes, the reader retries when it sees an odd or changed sequence.
 
 const SEQ = 0;
 const STATE = 1;
