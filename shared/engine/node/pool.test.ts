@@ -1,21 +1,32 @@
+import { BroadcastChannel } from 'node:worker_threads';
 import { afterEach, describe, expect, test } from 'vitest';
-import { defaultLimits } from '../limits';
+import { defaultLimits, maxTimeoutMs } from '../limits';
 import type { ExecutionPlan, ScriptUnit, SecretProvider } from '../types';
 import { createEnginePool, type EnginePool, type EnginePoolOptions } from './pool';
-import { sampleEvent, scriptRequest } from './sandbox/testing';
+import { sampleEvent, scriptRequest, type RequestOptions } from './sandbox/testing';
 
 // The pool with the real bundled worker (dist/node/engine-worker.mjs, built by vitest's global
 // setup): dispatching, the concurrency bound and queue, secrets from the main thread, plans.
+// Nothing here depends on the machine's speed: runs have deadlines far away unless a test is
+// about one, stall and start limits are out of the way unless a test is about them, and tests
+// wait for events and results. How long anything may take is bounded by the test timeout only.
 
+const testTimeout = 120_000;
 const pools: EnginePool[] = [];
 afterEach(async () => {
   await Promise.all(pools.splice(0).map((pool) => pool.close()));
 });
 function pool(options: EnginePoolOptions = {}): EnginePool {
-  const created = createEnginePool({ workers: 1, ...options });
+  const created = createEnginePool({ workers: 1, stallMs: 3_600_000, startMs: 3_600_000, ...options });
   pools.push(created);
   return created;
 }
+const epochNow = () => performance.timeOrigin + performance.now();
+/** A run with a deadline far away. */
+const request = (source: string, options: RequestOptions = {}) =>
+  scriptRequest(source, { ...options, limits: { timeoutMs: 600_000, ...options.limits } });
+/** Waits for a condition; how long it may take is bounded by the test timeout only. */
+const eventually = <T>(read: () => T) => expect.poll(read, { timeout: testTimeout, interval: 10 });
 
 /** A secret provider whose answers wait until the test opens the gate. */
 function gatedSecrets() {
@@ -35,11 +46,7 @@ function gatedSecrets() {
 }
 // Compares rather than returns the value: a returned secret value is masked (sandbox/logs.ts).
 const waitingScript = (id: string) =>
-  scriptRequest('return helpers.secret("TOKEN") == "value-of-TOKEN"', {
-    id,
-    secretNames: ['TOKEN'],
-    limits: { timeoutMs: 10_000 },
-  });
+  request('return helpers.secret("TOKEN") == "value-of-TOKEN"', { id, secretNames: ['TOKEN'] });
 
 const unit = (id: string, source: string, extra: Partial<ScriptUnit> = {}): ScriptUnit => ({
   id,
@@ -55,15 +62,16 @@ function plan(layers: ScriptUnit[][], extra: Partial<ExecutionPlan> = {}): Execu
     layers,
     env: {},
     secretNames: [],
-    limits: defaultLimits,
+    // The longest deadline a plan allows.
+    limits: { ...defaultLimits, timeoutMs: maxTimeoutMs },
     ...extra,
   };
 }
 
-describe('running scripts', () => {
+describe('running scripts', { timeout: testTimeout }, () => {
   test('a script runs in a worker and its outcome comes back', async () => {
     const outcome = await pool().runScript(
-      scriptRequest('print("hi") return { allow = event.user.email == "ada@example.com" }'),
+      request('print("hi") return { allow = event.user.email == "ada@example.com" }'),
     );
     expect(outcome).toMatchObject({ ok: true, value: { allow: true }, logs: [{ level: 'info', message: 'hi' }] });
   });
@@ -71,7 +79,7 @@ describe('running scripts', () => {
   test('many runs at once all complete, on every worker', async () => {
     const engines = pool({ workers: 2 });
     const outcomes = await Promise.all(
-      Array.from({ length: 200 }, (_, i) => engines.runScript(scriptRequest(`return ${i} * 2`))),
+      Array.from({ length: 200 }, (_, i) => engines.runScript(request(`return ${i} * 2`))),
     );
     expect(outcomes.map((outcome) => outcome.value)).toEqual(Array.from({ length: 200 }, (_, i) => i * 2));
     expect(engines.stats()).toMatchObject({ workers: 2, running: 0, queued: 0, restarts: 0 });
@@ -81,7 +89,7 @@ describe('running scripts', () => {
     const secrets = gatedSecrets();
     const engines = pool({ workers: 2, secrets: secrets.provider });
     const runs = ['a', 'b', 'c', 'd'].map((id) => engines.runScript(waitingScript(id)));
-    await expect.poll(() => secrets.asked.length, { timeout: 10_000 }).toBe(4);
+    await eventually(() => secrets.asked.length).toBe(4);
     expect(engines.stats().load).toEqual([2, 2]);
     secrets.open();
     expect((await Promise.all(runs)).map((outcome) => outcome.value)).toEqual(Array(4).fill(true));
@@ -91,7 +99,7 @@ describe('running scripts', () => {
     const secrets = gatedSecrets();
     const engines = pool({ workers: 2, secrets: secrets.provider });
     const runs = Array.from({ length: 25 }, (_, i) => engines.runScript(waitingScript(`s${i}`)));
-    await expect.poll(() => secrets.asked.length, { timeout: 10_000 }).toBe(20);
+    await eventually(() => secrets.asked.length).toBe(20);
     expect(engines.stats()).toMatchObject({ running: 20, queued: 5 });
     secrets.open();
     expect((await Promise.all(runs)).every((outcome) => outcome.ok)).toBe(true);
@@ -108,7 +116,7 @@ describe('running scripts', () => {
     });
     secrets.open();
     expect((await Promise.all(accepted)).every((outcome) => outcome.ok)).toBe(true);
-    expect((await engines.runScript(scriptRequest('return 5'))).value).toBe(5);
+    expect((await engines.runScript(request('return 5'))).value).toBe(5);
   });
 
   test('close() rejects what is queued or running', async () => {
@@ -116,46 +124,61 @@ describe('running scripts', () => {
     const engines = pool({ secrets: secrets.provider, maxConcurrent: 1 });
     const running = expect(engines.runScript(waitingScript('r'))).rejects.toThrow(/closed/);
     const queued = expect(engines.runScript(waitingScript('w'))).rejects.toThrow(/closed/);
-    await expect.poll(() => secrets.asked.length, { timeout: 10_000 }).toBe(1);
+    await eventually(() => secrets.asked.length).toBe(1);
     expect(engines.stats()).toMatchObject({ running: 1, queued: 1 });
     await engines.close();
     await running;
     await queued;
-    await expect(engines.runScript(scriptRequest('return 1'))).rejects.toThrow(/closed/);
+    await expect(engines.runScript(request('return 1'))).rejects.toThrow(/closed/);
   });
 });
 
-describe('secrets and fetch across the thread boundary', () => {
+describe('secrets and fetch across the thread boundary', { timeout: testTimeout }, () => {
   test("the worker gets declared secrets from the main thread's provider", async () => {
     const secrets = gatedSecrets();
     secrets.open();
     const engines = pool({ secrets: secrets.provider });
-    const request = scriptRequest('print(helpers.secret("API")) return #helpers.secret("API")', {
+    const reading = request('print(helpers.secret("API")) return #helpers.secret("API")', {
       secretNames: ['API', 'MISSING'],
     });
-    const outcome = await engines.runScript(request);
+    const outcome = await engines.runScript(reading);
     expect(outcome.value).toBe('value-of-API'.length);
     expect(outcome.logs[0]?.message).toBe('[secret]');
     expect(
-      (await engines.runScript(scriptRequest('return helpers.secret("MISSING")', { secretNames: ['MISSING'] }))).error
-        ?.code,
+      (await engines.runScript(request('return helpers.secret("MISSING")', { secretNames: ['MISSING'] }))).error?.code,
     ).toBe('SECRET_NOT_FOUND');
-    expect((await engines.runScript(scriptRequest('return helpers.secret("API")'))).error?.code).toBe(
-      'SECRET_NOT_FOUND',
-    );
+    expect((await engines.runScript(request('return helpers.secret("API")'))).error?.code).toBe('SECRET_NOT_FOUND');
     expect(secrets.asked).toEqual(['API', 'API', 'MISSING']);
   });
 
+  test('a secret that arrives after the deadline ends the run as TIMEOUT, with no worker replaced', async () => {
+    const secrets = gatedSecrets();
+    const engines = pool({ secrets: secrets.provider, watchdogGraceMs: 3_600_000 });
+    const outcome = engines.runScript(
+      request('return helpers.secret("TOKEN") == "value-of-TOKEN"', {
+        secretNames: ['TOKEN'],
+        limits: { timeoutMs: 50 },
+      }),
+    );
+    // The run started before it asked: answer only once the clock is surely past its deadline.
+    await eventually(() => secrets.asked.length).toBe(1);
+    const asked = epochNow();
+    await eventually(() => epochNow() - asked > 50).toBe(true);
+    secrets.open();
+    expect((await outcome).error).toEqual({ code: 'TIMEOUT', message: 'the script ran longer than 50 ms' });
+    expect(engines.stats().restarts).toBe(0);
+  });
+
   test('without a provider every secret is missing', async () => {
-    const outcome = await pool().runScript(scriptRequest('return helpers.secret("A")', { secretNames: ['A'] }));
+    const outcome = await pool().runScript(request('return helpers.secret("A")', { secretNames: ['A'] }));
     expect(outcome.error?.code).toBe('SECRET_NOT_FOUND');
   });
 
   test('helpers.fetch refuses loopback through the guarded fetch, and can be switched off', async () => {
-    const guarded = await pool().runScript(scriptRequest('return helpers.fetch("https://127.0.0.1/admin")'));
+    const guarded = await pool().runScript(request('return helpers.fetch("https://127.0.0.1/admin")'));
     expect(guarded.error?.code).toBe('FETCH_BLOCKED');
     expect(guarded.fetches[0]?.error?.code).toBe('FETCH_BLOCKED');
-    const off = await pool({ fetch: false }).runScript(scriptRequest('return helpers.fetch("https://example.com")'));
+    const off = await pool({ fetch: false }).runScript(request('return helpers.fetch("https://example.com")'));
     expect(off.error).toMatchObject({
       code: 'FETCH_BLOCKED',
       message: 'FETCH_BLOCKED: helpers.fetch is not available here',
@@ -163,7 +186,7 @@ describe('secrets and fetch across the thread boundary', () => {
   });
 });
 
-describe('pipelines', () => {
+describe('pipelines', { timeout: testTimeout }, () => {
   test('a pipeline runs in one worker job: layers, ctx.results, the decision and a trace', async () => {
     const engines = pool();
     const run = await engines.runPipeline(
@@ -209,32 +232,77 @@ describe('pipelines', () => {
   });
 });
 
-describe('worker start', () => {
+describe('worker start', { timeout: testTimeout }, () => {
   const realWorker = new URL('../../../dist/node/engine-worker.mjs', import.meta.url).href;
-  /** The real worker, loaded only after `ms`: a start as slow as on a saturated machine. */
-  const slowStart = (ms: number) =>
-    new URL(
+  /**
+   * The real worker, loaded only once the test opens a gate: a start as slow as the test wants.
+   * The worker says it is waiting before the test opens (a message on a BroadcastChannel reaches
+   * only the channels open at the time); once open, the gate lets every later worker through.
+   */
+  function gatedStart() {
+    const name = `engine-start-gate-${process.pid}-${Math.random()}`;
+    const workerUrl = new URL(
       `data:text/javascript,${encodeURIComponent(
-        `await new Promise((r) => setTimeout(r, ${ms})); await import(${JSON.stringify(realWorker)});`,
+        `const gate = new BroadcastChannel(${JSON.stringify(name)});
+         await new Promise((resolve) => {
+           gate.onmessage = (message) => { if (message.data === 'start') resolve(); };
+           gate.postMessage('waiting');
+         });
+         gate.close();
+         await import(${JSON.stringify(realWorker)});`,
       )}`,
     );
+    const gate = new BroadcastChannel(name);
+    let open = false;
+    let onWaiting: () => void = () => undefined;
+    const waiting = new Promise<void>((resolve) => {
+      onWaiting = resolve;
+    });
+    gate.onmessage = (message) => {
+      if ((message as MessageEvent).data !== 'waiting') return;
+      onWaiting();
+      if (open) gate.postMessage('start');
+    };
+    return {
+      workerUrl,
+      waiting,
+      open() {
+        open = true;
+        gate.postMessage('start');
+      },
+      close: () => gate.close(),
+    };
+  }
 
   test('a slow start is not a stall: stallMs applies once the worker is ready', async () => {
-    // Before the start allowance, a 4 s start with a 2 s stall limit was replaced three times and
-    // the pool gave up ("fail to start"). What happens after the start depends on the machine's
-    // load (a saturated CI machine may stall a ready worker too), so only the start is judged.
-    const outcome = await pool({ workerUrl: slowStart(4000), stallMs: 2000 }).runScript(
-      scriptRequest('return { allow = true }'),
-    );
-    expect(outcome.error?.message ?? '').not.toMatch(/fail to start/);
-    if (outcome.ok) expect(outcome.value).toEqual({ allow: true });
+    // Before the start allowance, a start longer than stallMs was replaced three times and the
+    // pool gave up ("fail to start"). What happens after the start depends on the machine's load
+    // (a saturated machine may stall a ready worker too), so only the start is judged.
+    const stallMs = 100;
+    const start = gatedStart();
+    try {
+      const engines = pool({ workerUrl: start.workerUrl, stallMs });
+      const spawned = epochNow();
+      const outcome = engines.runScript(request('return { allow = true }'));
+      // A run that ends before the worker even waits (the pool gave up on it) fails here.
+      await Promise.race([start.waiting, outcome]);
+      await eventually(() => epochNow() - spawned > 3 * stallMs).toBe(true);
+      // Timers fire in the order they are due: the watchdog's, due every 25 ms, has looked at
+      // the waiting worker by the time this one, due later, fires. An ordering, not a duration.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(engines.stats()).toMatchObject({ restarts: 0, workers: 1 });
+      start.open();
+      const result = await outcome;
+      expect(result.error?.message ?? '').not.toMatch(/fail to start/);
+      if (result.ok) expect(result.value).toEqual({ allow: true });
+    } finally {
+      start.close();
+    }
   });
 
   test('a worker that never gets ready fails the runs with a clear error after startMs', async () => {
     const neverReady = new URL(`data:text/javascript,${encodeURIComponent('setInterval(() => {}, 1000);')}`);
     const stuck = pool({ workerUrl: neverReady, startMs: 100 });
-    await expect(stuck.runScript(scriptRequest('return { allow = true }'))).rejects.toThrow(
-      /engine workers fail to start/,
-    );
+    await expect(stuck.runScript(request('return { allow = true }'))).rejects.toThrow(/engine workers fail to start/);
   });
 });
