@@ -25,14 +25,14 @@ local decode, encode = codec.decode, codec.encode
 local host_log, host_hash, host_now, host_matches, host_async, host_limit_hit =
   host.log, host.hash, host.now, host.matches, host.async, host.limit_hit
 
-local type, next, select, rawget, rawset, rawequal, rawlen, pcall, error, tostring, tonumber, load, assert =
-  type, next, select, rawget, rawset, rawequal, rawlen, pcall, error, tostring, tonumber, load, assert
+local type, next, select, rawget, rawequal, pcall, error, tostring, tonumber, load, assert =
+  type, next, select, rawget, rawequal, pcall, error, tostring, tonumber, load, assert
 local pairs, ipairs, setmetatable, getmetatable = pairs, ipairs, setmetatable, getmetatable
 local co_create, co_resume, co_yield, co_status, co_running, co_close, co_isyieldable =
   coroutine.create, coroutine.resume, coroutine.yield, coroutine.status, coroutine.running,
   coroutine.close, coroutine.isyieldable
 local t_pack, t_unpack, t_concat = table.pack, table.unpack, table.concat
-local s_match, s_sub, s_gsub, s_find, s_byte = string.match, string.sub, string.gsub, string.find, string.byte
+local s_match, s_sub, s_gsub = string.match, string.sub, string.gsub
 local randomseed = math.randomseed
 local getinfo, upvaluejoin = debug.getinfo, debug.upvaluejoin
 local collectgarbage = collectgarbage
@@ -59,10 +59,6 @@ local lib_string = copy(string)
 lib_string.dump = nil
 local new_string, new_table, new_math, new_utf8 = copier(lib_string), copier(table), copier(math), copier(utf8)
 
--- Tables shared by every run of the engine that a script can reach: rawset refuses them, since
--- their read-only proxies rely on __newindex, which rawset bypasses.
-local frozen = setmetatable({}, { __mode = "k" })
-
 -- ("x"):upper() goes through the one string metatable of the engine: point it at a private copy
 -- behind a read-only proxy. getmetatable("") returns the metatable's __metatable field, as Lua
 -- does for a protected metatable: an empty read-only table whose __index reads as that proxy,
@@ -72,7 +68,6 @@ do
   local function read_only() error("string methods are read-only", 2) end
   local proxy = setmetatable({}, { __index = methods, __newindex = read_only, __metatable = false })
   local shown = setmetatable({}, { __index = { __index = proxy }, __newindex = read_only, __metatable = false })
-  frozen[proxy], frozen[shown] = true, true
   local mt = getmetatable("")
   mt.__index = proxy
   mt.__metatable = shown
@@ -171,33 +166,6 @@ local function sandbox_setmetatable(t, mt)
   return t
 end
 
-local function sandbox_rawset(t, k, v)
-  if type(t) ~= "table" then type_error(1, "rawset", "table", t) end
-  if frozen[t] then raise("rawset: this table is read-only") end
-  rawset(t, k, v)
-  return t
-end
-
--- load compiles text only (a binary chunk could corrupt the shared heap), and a chunk gets the
--- run's environment unless an env argument is given: Lua's default, the engine's own global
--- table, holds the unwrapped functions and outlives the run. Called code is ordinary metered code.
-local function loader(sandbox)
-  return function(chunk, name, mode, ...)
-    local kind = type(chunk)
-    if kind ~= "string" and kind ~= "number" and kind ~= "function" then type_error(1, "load", "string", chunk) end
-    if mode ~= nil then
-      if type(mode) ~= "string" then type_error(3, "load", "string", mode) end
-      if not s_find(mode, "t", 1, true) then
-        return nil, "attempt to load a text chunk (mode is '" .. mode .. "'; binary chunks are not allowed)"
-      end
-    end
-    local env = sandbox
-    if select("#", ...) > 0 then env = ... end
-    local fn, err = load(chunk, name, "t", env)
-    return fn, err
-  end
-end
-
 -- The handler runs after the failed call returns, as ordinary code that hooks still count. As in
 -- Lua, a handler that fails is called again with its own error, until Lua's C-stack bound (200
 -- calls) would end it with "error in error handling".
@@ -225,29 +193,6 @@ end
 
 local function print(...)
   host_log(1, join("\t", select("#", ...), ...))
-end
-
--- warn(msg1, ...) as in Lua 5.4: the pieces are strings, "@on" and "@off" switch warnings for
--- the rest of the run; on by default (lua.c starts with them off, but here the log is where an
--- admin looks), they go to the log at level warn.
-local function warner()
-  local on = true
-  return function(...)
-    local n = select("#", ...)
-    if n == 0 then type_error(1, "warn", "string", nil) end
-    local parts = t_pack(...)
-    for i = 1, n do
-      local part = parts[i]
-      if type(part) == "number" then parts[i] = tostring(part)
-      elseif type(part) ~= "string" then type_error(i, "warn", "string", part) end
-    end
-    local first = parts[1]
-    if n == 1 and s_byte(first, 1) == 64 then
-      if first == "@on" then on = true elseif first == "@off" then on = false end
-      return
-    end
-    if on then host_log(2, t_concat(parts, "", 1, n)) end
-  end
 end
 
 local levels = { debug = 0, info = 1, warn = 2, error = 3 }
@@ -361,13 +306,10 @@ local function prepare(input)
     coroutine = new_coroutine(),
     pairs = pairs, ipairs = ipairs, next = next, select = select, type = type,
     tostring = tostring, tonumber = tonumber, pcall = pcall, xpcall = sandbox_xpcall,
-    error = error, assert = assert, print = print, warn = warner(),
+    error = error, assert = assert, print = print,
     setmetatable = sandbox_setmetatable, getmetatable = getmetatable,
-    rawget = rawget, rawset = sandbox_rawset, rawequal = rawequal, rawlen = rawlen,
     _VERSION = _VERSION,
   }
-  sandbox._G = sandbox
-  sandbox.load = loader(sandbox)
   return sandbox
 end
 
