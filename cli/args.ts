@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { decodeScriptText } from '../shared/engine/node/bundle-files';
 import { isHookId, type HookId } from '../shared/hooks';
 import { UsageError } from './usage-error';
 
@@ -50,14 +51,29 @@ export function positiveInteger(
   return number;
 }
 
-export async function readTextFile(command: string, file: string): Promise<string> {
+async function readInputFile(command: string, file: string): Promise<Buffer> {
   try {
-    return await readFile(file, 'utf8');
+    return await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder' : (code ?? 'unreadable');
     throw new UsageError(`${command}: cannot read ${file}: ${why}`);
   }
+}
+
+export async function readTextFile(command: string, file: string): Promise<string> {
+  return (await readInputFile(command, file)).toString('utf8');
+}
+
+/**
+ * A Lua script file's text, decoded as a bundle folder's scripts are (decodeScriptText): bytes
+ * that are not UTF-8 are refused with the line instead of silently becoming U+FFFD; a leading BOM
+ * is dropped and CRLF becomes LF.
+ */
+export async function readScriptFile(command: string, file: string): Promise<string> {
+  const decoded = decodeScriptText(await readInputFile(command, file));
+  if ('problem' in decoded) throw new UsageError(`${command}: ${file}:${decoded.line}: ${decoded.problem}`);
+  return decoded.source;
 }
 
 /** JSON.parse with the position turned into line:column for the one-line reason. */

@@ -129,6 +129,26 @@ describe('run', () => {
     expect(JSON.parse(invalid.stdout)).toMatchObject({ ok: false, error: { code: 'INVALID_RESULT' } });
   });
 
+  it('refuses a script file that is not UTF-8 with its line, as bundle folders do, and reads BOM and CRLF', () => {
+    const event = file('utf8-event.json', signupEvent('a@example.com'));
+    const latin1 = path.join(tmp, 'latin1.lua');
+    writeFileSync(
+      latin1,
+      Buffer.concat([Buffer.from('local ok = true\nreturn "caf'), Buffer.from([0xe9]), Buffer.from('"')]),
+    );
+    const refused = cli('run', latin1, '--hook', 'signup.before', '--event', event);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe('');
+    expect(refused.stderr.trim()).toMatch(
+      /^pipeline-studio: run: .*latin1\.lua:2: the file is not valid UTF-8 \(byte 0xE9\); .*\\ddd or \\xXX escapes$/,
+    );
+
+    const windows = file('windows.lua', '\uFEFFprint("café", #"é")\r\nreturn true\r\n');
+    const read = cli('run', windows, '--hook', 'signup.before', '--event', event);
+    expect(read.code).toBe(0);
+    expect(JSON.parse(read.stdout).logs.map((l: { message: string }) => l.message)).toEqual(['café\t2']);
+  });
+
   it('keeps the output small whatever the script prints', () => {
     const flood = file('flood.lua', 'for i = 1, 100000 do print(string.rep("x", 100)) end\nreturn true');
     const { code, stdout } = cli('run', flood, '--hook', 'signup.before', '--event', path.join(tmp, 'ok.json'));

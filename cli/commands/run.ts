@@ -10,7 +10,15 @@ import {
 } from '../../shared/engine';
 import { createEnginePool } from '../../shared/engine/node';
 import type { HookId } from '../../shared/hooks';
-import { keyValues, parseCommandArgs, parseJsonFile, positiveInteger, readTextFile, requireHook } from '../args';
+import {
+  keyValues,
+  parseCommandArgs,
+  parseJsonFile,
+  positiveInteger,
+  readScriptFile,
+  readTextFile,
+  requireHook,
+} from '../args';
 import { staticSecrets } from '../static-secrets';
 import { UsageError } from '../usage-error';
 import type { Command } from './index';
@@ -64,7 +72,7 @@ export const runCommand: Command = {
     const env = keyValues('run', '--env', values.env);
     const secrets = keyValues('run', '--secret', values.secret);
 
-    const source = await readTextFile('run', scriptFile);
+    const source = await readScriptFile('run', scriptFile);
     const input = readEventInput(parseJsonFile('run', values.event, await readTextFile('run', values.event)), hook);
     if (!input.ok) throw new UsageError(`run: ${values.event}: ${input.error.message}`);
 
