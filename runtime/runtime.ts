@@ -5,7 +5,7 @@ import { isHookId, validateEvent, type HookId } from '../shared/hooks';
 import { buildPlanSet, buildPlans, emptyPlanSet, type ActivePlanSet } from './active-set';
 import { checkPublishable } from './bundle-check';
 import { CaptureWriter } from './capture/capture-writer';
-import { createRedactor } from './capture/redaction';
+import { createPrepThread } from './capture/capture-prep-thread';
 import { parseRuntimeConfig, type RuntimeConfig } from './config';
 import { warmUp } from './engine-warm-up';
 import { RuntimeError } from './errors';
@@ -126,9 +126,8 @@ class ReferenceRuntime implements Runtime {
       flushIntervalMs: config.capture.flushIntervalMs,
       batchSize: config.capture.batchSize,
       maxPending: config.capture.maxPending,
-      source: config.source,
       retention: config.retention,
-      redactor: createRedactor(config.capture.redaction),
+      preparer: createPrepThread(config.capture.redaction, config.source),
       onError: (error) => log(`capture: ${error instanceof Error ? error.message : String(error)}`),
     });
     this.unwatch = storage.watch?.((change) => {

@@ -18,6 +18,8 @@ export const nodeEntries = {
   runtime: 'runtime/main.ts',
   // The runtime's capture writer thread (runtime.db writes off the event loop); found beside runtime.mjs.
   'runtime-capture-worker': 'runtime/storage/sqlite/capture-worker.ts',
+  // The runtime's capture preparation thread (masking, redaction, serialisation off the event loop).
+  'runtime-capture-prep-worker': 'runtime/capture/capture-prep-worker.ts',
   // The runtime library (createRuntime, createRuntimeServer…) for hosts in plain JS, e.g. the
   // better-auth example host; it finds engine-worker.mjs and the capture worker beside it.
   'runtime-lib': 'runtime/index.ts',

@@ -3,6 +3,7 @@ import type { Trace } from '../../shared/engine';
 import { redactionSchema } from '../config';
 import { SecretMasker } from '../secrets/secret-masker';
 import type { RuntimeStorage, StoredEvent, StoredTrace } from '../storage/types';
+import { createInlinePreparer } from './capture-prep';
 import { CaptureWriter } from './capture-writer';
 import { createRedactor } from './redaction';
 
@@ -42,9 +43,8 @@ function writer(storage: RuntimeStorage, overrides: Partial<ConstructorParameter
     flushIntervalMs: 10_000,
     batchSize: 2,
     maxPending: 3,
-    source: 'staging',
     retention: { maxEvents: 1, eventMaxAgeMs: 1, maxTraces: 1, traceMaxAgeMs: 1, pruneIntervalMs: 60_000 },
-    redactor: createRedactor(redactionSchema.parse({})),
+    preparer: createInlinePreparer(createRedactor(redactionSchema.parse({})), 'staging'),
     onError: (error) => errors.push(error instanceof Error ? error.message : String(error)),
     ...overrides,
   });
@@ -112,7 +112,12 @@ describe('CaptureWriter', () => {
     const onUnhandled = (reason: unknown) => unhandled.push(reason);
     process.on('unhandledRejection', onUnhandled);
     try {
-      const { capture, errors } = writer(storage, { redactor, flushIntervalMs: 0, batchSize: 10, maxPending: 10 });
+      const { capture, errors } = writer(storage, {
+        preparer: createInlinePreparer(redactor, 'staging'),
+        flushIntervalMs: 0,
+        batchSize: 10,
+        maxPending: 10,
+      });
       const masker = new SecretMasker([]);
       const broken = {
         ...trace('broken'),
@@ -132,8 +137,8 @@ describe('CaptureWriter', () => {
       expect(batches.flatMap((b) => b.traces.map((t) => t.traceId))).toEqual(['before', 'after']);
       expect(capture.stats()).toMatchObject({ dropped: 2, written: { traces: 2, events: 0 } });
       expect(errors).toEqual([
-        'could not prepare a signup.before trace/event for storage (SyntaxError)',
-        'could not prepare a signup.before trace/event for storage (RangeError)',
+        'could not prepare a trace/event of signup.before (SyntaxError) for storage',
+        'could not prepare a trace/event of signup.before (RangeError) for storage',
       ]);
       expect(errors.join(' ')).not.toMatch(/poison|secret-password/);
       await capture.close();

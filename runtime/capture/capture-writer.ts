@@ -1,25 +1,20 @@
-import type { JsonValue, Trace } from '../../shared/engine';
+import type { Trace } from '../../shared/engine';
 import type { HookId } from '../../shared/hooks';
-import type { RetentionPolicy, RuntimeStorage, StoredEvent, StoredTrace } from '../storage/types';
 import type { SecretMasker } from '../secrets/secret-masker';
-import type { Redactor } from './redaction';
+import type { RetentionPolicy, RuntimeStorage } from '../storage/types';
+import type { CapturedEventInput, CapturePreparer, PreparedBatch } from './capture-prep';
 
 // Traces and captured events leave the request path at once: an invocation only pushes its item
-// here. The writer masks, redacts, serialises and stores them in small batches (one transaction
-// each, yielding between batches so that a burst does not stall the event loop for answers), and
-// deletes what the retention policy no longer keeps. When storage cannot keep up, items beyond
-// `maxPending` are dropped and counted: an answer is never held back for capture.
-
-/** script.result is cut at this many characters by the engine (otlp.ts); see SecretMasker.trace. */
-const resultAttributeChars = 4096;
-/** Items serialised between two yields to the event loop. */
-const serialiseSlice = 16;
+// here. The writer hands them in small batches to its preparer, which masks, redacts and
+// serialises them (in the runtime, on a thread of its own: capture-prep.ts), stores each batch in
+// one transaction, and deletes what the retention policy no longer keeps. When storage cannot keep
+// up, items beyond `maxPending` are dropped and counted: an answer is never held back for capture.
 
 export interface CaptureItem {
   hook: HookId;
   trace: Trace;
   /** Present when the invocation was sampled for capture. */
-  event?: { id: string; at: number; payload: JsonValue; outcome: JsonValue };
+  event?: CapturedEventInput;
   masker: SecretMasker;
 }
 
@@ -27,9 +22,9 @@ export interface CaptureWriterOptions {
   flushIntervalMs: number;
   batchSize: number;
   maxPending: number;
-  source: string;
   retention: RetentionPolicy & { pruneIntervalMs: number };
-  redactor: Redactor;
+  /** Masks, redacts and serialises; closed with the writer. */
+  preparer: CapturePreparer;
   /** Storage failures are reported here (never with item contents). */
   onError(error: unknown): void;
   now?: () => number;
@@ -91,7 +86,11 @@ export class CaptureWriter {
 
   async close(): Promise<void> {
     clearInterval(this.pruneTimer);
-    await this.flush();
+    try {
+      await this.flush();
+    } finally {
+      await this.options.preparer.close();
+    }
   }
 
   private schedule(delayMs: number): void {
@@ -107,61 +106,32 @@ export class CaptureWriter {
   private async writeAll(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.pending.splice(0, this.options.batchSize);
-      const events: StoredEvent[] = [];
-      const traces: StoredTrace[] = [];
-      for (let i = 0; i < batch.length; i++) {
-        // Serialising costs tens of microseconds an item: yield now and then, so that answers
-        // waiting on this thread are not held for a whole batch.
-        if (i > 0 && i % serialiseSlice === 0) await new Promise((resolve) => setImmediate(resolve));
-        const item = batch[i] as CaptureItem;
-        try {
-          const trace = this.toStoredTrace(item);
-          const event = item.event ? this.toStoredEvent(item, item.event) : undefined;
-          traces.push(trace);
-          if (event) events.push(event);
-        } catch (error) {
-          // One item that cannot be prepared is lost alone, never the batch or the items behind it;
-          // its contents stay out of the log (they are what redaction exists for).
-          this.dropped += 1;
-          const reason = error instanceof Error ? error.name : typeof error;
-          this.options.onError(new Error(`could not prepare a ${item.hook} trace/event for storage (${reason})`));
-        }
+      let prepared: PreparedBatch;
+      try {
+        prepared = await this.options.preparer.prepare(batch);
+      } catch (error) {
+        this.dropped += batch.length;
+        const reason = error instanceof Error ? error.message : String(error);
+        this.options.onError(new Error(`could not prepare ${batch.length} traces/events: ${reason}`));
+        continue;
       }
+      // An item that could not be prepared is lost alone; its contents stay out of the log (they
+      // are what redaction exists for).
+      for (const failure of prepared.failures) {
+        this.dropped += 1;
+        this.options.onError(new Error(`could not prepare a trace/event of ${failure} for storage`));
+      }
+      const { events, traces } = prepared;
+      if (traces.length === 0) continue;
       try {
         await this.storage.appendCaptured({ events, traces });
         this.written.events += events.length;
         this.written.traces += traces.length;
       } catch (error) {
-        this.dropped += batch.length;
+        this.dropped += traces.length;
         const reason = error instanceof Error ? error.message : String(error);
-        this.options.onError(new Error(`could not store ${batch.length} traces/events: ${reason}`));
+        this.options.onError(new Error(`could not store ${traces.length} traces/events: ${reason}`));
       }
     }
-  }
-
-  private toStoredTrace(item: CaptureItem): StoredTrace {
-    const trace = item.masker.trace(item.trace, resultAttributeChars);
-    const root = trace.spans[0];
-    return {
-      traceId: trace.traceId,
-      hook: item.hook,
-      startedAt: root ? Math.floor(Number(BigInt(root.startTimeUnixNano) / 1_000_000n)) : Date.now(),
-      json: JSON.stringify(trace),
-    };
-  }
-
-  private toStoredEvent(item: CaptureItem, event: NonNullable<CaptureItem['event']>): StoredEvent {
-    const { redactor } = this.options;
-    const payload = redactor.event(item.masker.json(event.payload));
-    const outcome = redactor.outcome(item.masker.json(event.outcome));
-    const line = JSON.stringify({
-      id: event.id,
-      hook: item.hook,
-      at: new Date(event.at).toISOString(),
-      event: payload,
-      outcome,
-      source: this.options.source,
-    });
-    return { id: event.id, hook: item.hook, at: event.at, line };
   }
 }

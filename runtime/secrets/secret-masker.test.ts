@@ -17,12 +17,12 @@ describe('SecretMasker', () => {
   it('cuts a value nested deeper than its bound instead of overflowing the stack', () => {
     let deep: JsonValue = 'x s3cr3t-"value"';
     for (let i = 0; i < 20_000; i++) deep = { a: deep };
-    let masked = masker.json(deep);
+    let masked: JsonValue = masker.json(deep);
     for (let i = 0; i < maxMaskDepth; i++) masked = (masked as { a: JsonValue }).a;
     expect(masked).toBe(truncatedDeep);
     let shallow: JsonValue = 'x s3cr3t-"value"';
     for (let i = 0; i < maxMaskDepth; i++) shallow = [shallow];
-    let kept = masker.json(shallow);
+    let kept: JsonValue = masker.json(shallow);
     for (let i = 0; i < maxMaskDepth; i++) kept = (kept as JsonValue[])[0] as JsonValue;
     expect(kept).toBe('x [secret]');
   });

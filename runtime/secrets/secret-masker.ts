@@ -18,9 +18,13 @@ export class SecretMasker {
   private readonly needles: string[];
   private readonly numbers: Set<string>;
 
+  /** The values as given, so that the capture thread can build the same masker (capture-prep-thread.ts). */
+  readonly values: readonly string[];
+
   constructor(values: Iterable<string>) {
+    this.values = [...values];
     const needles = new Set<string>();
-    for (const value of values) {
+    for (const value of this.values) {
       if (value.length === 0) continue;
       needles.add(value);
       needles.add(JSON.stringify(value).slice(1, -1));
