@@ -66,7 +66,7 @@ async function startHost(dataDir: string): Promise<Host> {
 interface CapturedEvent {
   id: string;
   hook: string;
-  event: { user?: { email?: string } };
+  event: { user?: { email?: string; name?: string } };
   outcome: { allow?: boolean; reason?: string; data?: Record<string, unknown> };
 }
 
@@ -190,5 +190,40 @@ describe('the better-auth example host', () => {
     expect(lines.map((line) => line.id).sort()).toEqual(captured.map((event) => event.id).sort());
     expect(lines.filter((line) => line.mismatch)).toEqual([]);
     expect(host.stderr()).not.toContain(studioToken);
+  }, 180_000);
+
+  it('answers on after sign-ups whose names are shaped to make patterns backtrack, and captures them capped', async () => {
+    const host = await startHost(path.join(base, 'hostile-host-data'));
+    const studioToken = readFileSync(host.tokenFile, 'utf8').trim();
+    const client = createAuthClient({ baseURL: host.app });
+    const password = 'correct horse battery staple';
+    const shapes = ['@. ' + 'a'.repeat(100_000), 'a@' + 'a.'.repeat(50_000), '1' + '1.'.repeat(50_000)];
+    for (const [i, name] of shapes.entries()) {
+      const signedUp = await client.signUp.email({ email: `hostile${i}@example.com`, password, name });
+      expect(signedUp.error).toBeNull();
+    }
+    // The next ordinary sign-up is answered: neither the auth server nor its runtime froze or ended.
+    const after = await client.signUp.email({ email: 'after@example.com', password, name: 'After' });
+    expect(after.error).toBeNull();
+    let captured: CapturedEvent[] = [];
+    await vi.waitFor(
+      async () => {
+        captured = (await capturedEvents(host, studioToken)).filter((event) => event.hook === 'signup.before');
+        expect(captured).toHaveLength(shapes.length + 1);
+      },
+      { timeout: 15_000, interval: 100 },
+    );
+    const names = captured.map((event) => event.event.user?.name ?? '');
+    // The plugin caps what end users send at 2,048 characters (docs/better-auth.md) before the
+    // runtime sees it
+    // (redaction may then mask an address-like part of it, a few characters more or less).
+    expect(names.slice(0, shapes.length).every((name) => name.length > 1900 && name.length < 2100)).toBe(true);
+    expect(names.at(-1)).toBe('After');
+    expect(captured.map((event) => event.event.user?.email)).toEqual([
+      'h***@example.com',
+      'h***@example.com',
+      'h***@example.com',
+      'a***@example.com',
+    ]);
   }, 180_000);
 });
