@@ -137,3 +137,35 @@ describe('readEventInput', () => {
     expect(readEventInput([payload], 'signup.before')).toMatchObject({ ok: false });
   });
 });
+
+describe('event data bounds', () => {
+  const deep = (depth: number) => `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  const line = (id: string, extra: string) =>
+    `{"id":"${id}","hook":"signup.before","event":{"request":{"ip":"203.0.113.1"},"user":{"email":"a@b.co"},"provider":"email"${extra}}}`;
+
+  it('reports an event nested 20,000 levels deep on its line, and keeps the others', () => {
+    const parsed = parseRecordedEvents(
+      [line('ok', ''), line('deep', `,"m":${deep(20_000)}`), line('ok2', '')].join('\n'),
+    );
+    expect(parsed.events.map((event) => event.id)).toEqual(['ok', 'ok2']);
+    expect(parsed.problems).toEqual([
+      { line: 2, message: 'INVALID_EVENT: the event cannot be run: it is nested deeper than 32 levels' },
+    ]);
+  });
+
+  it('reports an outcome nested too deep', () => {
+    const text = line('o', '').slice(0, -1) + `,"outcome":${deep(20_000)}}`;
+    expect(parseRecordedEvents(text).problems[0]?.message).toMatch(/^the outcome cannot be kept: it is nested deeper/);
+  });
+
+  it('refuses a too deep event given to run', () => {
+    const payload = JSON.parse(`{"request":{"ip":"1.2.3.4"},"user":{"email":"a@b.co"},"m":${deep(40)}}`) as unknown;
+    expect(readEventInput(payload, 'signup.before')).toEqual({
+      ok: false,
+      error: {
+        code: 'INVALID_EVENT',
+        message: 'INVALID_EVENT: the event cannot be run: it is nested deeper than 32 levels',
+      },
+    });
+  });
+});

@@ -2,6 +2,14 @@ import { isHookId, type HookId } from '../hooks/definitions';
 import { validateEvent } from '../hooks/validate-event';
 import { isPlainObject } from './merge';
 import type { JsonObject, JsonValue } from './types';
+import { checkValueShape, eventBounds, type ValueShapeBounds } from './value-bounds';
+
+/** A recorded outcome holds script results (each within the engine's bounds) under two levels of its own. */
+const outcomeBounds: ValueShapeBounds = {
+  maxDepth: eventBounds.maxDepth + 2,
+  maxBytes: 8 * eventBounds.maxBytes,
+  maxNodes: 4 * eventBounds.maxNodes,
+};
 
 // Recorded auth events (formats.md): NDJSON, or a JSON array of the same objects. Import must not
 // lose good events because of a bad one, so each problem is reported with its 1-based line and
@@ -92,6 +100,13 @@ export function checkRecordedEvent(
   ) {
     return { ok: false, message: problems.join('; ') };
   }
+  // Bounded before anything walks them (validation, the studio's views, replays, exports).
+  const eventShape = checkValueShape(event, eventBounds);
+  if (!eventShape.ok) return { ok: false, message: `INVALID_EVENT: the event cannot be run: ${eventShape.message}` };
+  if (outcome !== undefined) {
+    const outcomeShape = checkValueShape(outcome, outcomeBounds);
+    if (!outcomeShape.ok) return { ok: false, message: `the outcome cannot be kept: ${outcomeShape.message}` };
+  }
   const validation = validateEvent(hook, event);
   if (!validation.ok) return { ok: false, message: validation.message };
   const recorded: RecordedEvent = { id, hook, event };
@@ -124,6 +139,8 @@ export function readEventInput(input: unknown, hook: HookId): EventInput {
     if (typeof input.id === 'string') recorded.id = input.id;
     if (input.outcome !== undefined) recorded.outcome = input.outcome;
   }
+  const shape = checkValueShape(payload, eventBounds);
+  if (!shape.ok) return fail(`INVALID_EVENT: the event cannot be run: ${shape.message}`);
   const validation = validateEvent(hook, payload);
   if (!validation.ok) return fail(validation.message);
   return recorded ? { ok: true, event: payload, recorded } : { ok: true, event: payload };
