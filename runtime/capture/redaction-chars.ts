@@ -8,6 +8,10 @@
  */
 export interface RedactionMeter {
   steps: number;
+  /** Rounds of the string rules run (redaction-text.ts repeats them until nothing changes). */
+  rounds?: number;
+  /** Characters given to those rounds: the length of the text each round started from, summed. */
+  chars?: number;
 }
 
 export const isDigit = (c: number) => c >= 48 && c <= 57;

@@ -1,4 +1,5 @@
 import {
+  atSignLength,
   codes,
   isAsciiAlnum,
   isAsciiLetter,
@@ -122,10 +123,12 @@ function markTokens(text: string, marks: Uint8Array, meter: RedactionMeter): voi
     // A sentence's full stop is not part of the key; the scan still goes on from the run's end.
     let end = runEnd;
     while (end > i && text.charCodeAt(end - 1) === codes.dot) end--;
-    // A credential starts at the start of the run or after one of its separators (`key_sk_live_…`).
+    // A credential starts at the start of the run, after one of its separators (`key_sk_live_…`)
+    // or after a digit (the IP pass may turn `…4sk_live_…` into `…]sk_live_…`), not after a letter
+    // (`disk_live_…`).
     meter.steps += end - i;
     for (let p = i; p < end; p++) {
-      if (p > i && isAsciiAlnum(text.charCodeAt(p - 1))) continue;
+      if (p > i && isAsciiLetter(text.charCodeAt(p - 1))) continue;
       const specs = prefixesByFirst.get(text.charCodeAt(p));
       if (specs === undefined) continue;
       meter.steps += specs.length;
@@ -153,7 +156,8 @@ function markAuthSchemes(text: string, marks: Uint8Array, meter: RedactionMeter)
   let i = 0;
   while (i < text.length) {
     meter.steps++;
-    if (!isAsciiLetter(text.charCodeAt(i)) || (i > 0 && isAsciiAlnum(text.charCodeAt(i - 1)))) {
+    // A scheme word starts after anything but a letter (a digit may become `]` in the IP pass).
+    if (!isAsciiLetter(text.charCodeAt(i)) || (i > 0 && isAsciiLetter(text.charCodeAt(i - 1)))) {
       i++;
       continue;
     }
@@ -176,7 +180,8 @@ function markAuthSchemes(text: string, marks: Uint8Array, meter: RedactionMeter)
           mark(marks, i, stop);
           next = stop;
         }
-      } else if (end > start && looksLikeCredential(text.slice(start, end))) {
+      } else if (end > start && atSignLength(text, end) === 0 && looksLikeCredential(text.slice(start, end))) {
+        // (A token followed by an at-sign is an address's local part, which the e-mail pass masks.)
         mark(marks, i, end);
         next = end;
       }

@@ -4,6 +4,9 @@ import {
   codes,
   isAsciiAlnum,
   isAsciiLetter,
+  isDigit,
+  isHex,
+  isPercentEscape,
   isSpace,
   isWordNonAscii,
   type RedactionMeter,
@@ -54,7 +57,7 @@ export function redactEmails(text: string, mode: EmailMode, meter: RedactionMete
       const local = localBefore(text, start, i, meter);
       const domainEnd = local ? domainAfter(text, i + at, meter) : -1;
       if (local && domainEnd > 0) {
-        out.push(text.slice(copied, local.start), maskLocal(local.value, mode, at === 3), text.slice(i, domainEnd));
+        out.push(text.slice(copied, local.start), maskLocal(local.value, mode), text.slice(i, domainEnd));
         copied = domainEnd;
         i = runStart = domainEnd;
         continue;
@@ -108,13 +111,15 @@ function localBefore(
  */
 function domainAfter(text: string, from: number, meter: RedactionMeter): number {
   if (text.charCodeAt(from) === codes.openBracket) {
-    // An address literal: at most 64 characters of hex digits, `:` and `.` (a bounded read, as
-    // every at-sign may start one).
+    // An address literal: at most 64 hex digits, `:` and `.`, one of these at least (a bounded
+    // read, as every at-sign may start one; `[redacted]` is not one).
+    let separators = 0;
     for (let j = from + 1; j < text.length && j - from <= 64; j++) {
       meter.steps++;
       const c = text.charCodeAt(j);
-      if (c === codes.closeBracket) return j > from + 1 ? j + 1 : -1;
-      if (!isAsciiAlnum(c) && c !== codes.colon && c !== codes.dot) return -1;
+      if (c === codes.closeBracket) return separators > 0 ? j + 1 : -1;
+      if (c === codes.colon || c === codes.dot) separators++;
+      else if (!isHex(c)) return -1;
     }
     return -1;
   }
@@ -140,20 +145,40 @@ function domainAfter(text: string, from: number, meter: RedactionMeter): number 
     if (!isDomainDot(text.charCodeAt(j)) || !isDomainChar(text.charCodeAt(j + 1))) break;
     j++;
   }
+  // Hash mode writes `h_<12 hex>` for a local part glued to the previous address's domain
+  // (`a@b.cc!@d.ee` → `h_…@b.cch_…@d.ee`): the domain ends before it, as it did before hashing.
+  if (end - 1 > from && text.charCodeAt(end) === codes.underscore && text.charCodeAt(end - 1) === 104) {
+    if (isHashedLocal(text, end - 1) && atSignLength(text, end + 13) > 0) {
+      end--;
+      lastLength--;
+    }
+  }
   if (labels < 2 || !lastHasLetter || lastLength < 2 || atSignLength(text, end) > 0) return -1;
   return end;
 }
 
-const alreadyHashed = /^h_[0-9a-f]{12}$/;
+/** `h_` and 12 lowercase hex digits at `i`. */
+function isHashedLocal(text: string, i: number): boolean {
+  if (text.charCodeAt(i) !== 104 || text.charCodeAt(i + 1) !== codes.underscore) return false;
+  for (let j = i + 2; j < i + 14; j++) {
+    const c = text.charCodeAt(j);
+    if (!isDigit(c) && !(c >= 97 && c <= 102)) return false;
+  }
+  return true;
+}
+
 /** Local parts hashed lately: a text or an event repeats the same address. */
 const hashes = new Map<string, string>();
 
-/** `a***` (the first character kept) or `h_` + 12 hex of SHA-256; idempotent either way. */
-function maskLocal(written: string, mode: EmailMode, encoded: boolean): string {
-  const local = percentDecode(written);
+/**
+ * `a***` (the first character kept as written: `%C3%A9***` for an encoded `é`) or `h_` + 12 hex
+ * of the SHA-256 of the decoded, lowercased local part (so `ada%2Bx` and `ada+x` hash alike).
+ * Idempotent either way: `a***` masks to itself, and an `h_…` local part is left as it is.
+ */
+function maskLocal(written: string, mode: EmailMode): string {
   if (mode === 'hash') {
-    if (local.length === 14 && alreadyHashed.test(local)) return local;
-    const key = local.toLowerCase();
+    if (written.length === 14 && isHashedLocal(written, 0)) return written;
+    const key = percentDecode(written).toLowerCase();
     let hashed = hashes.get(key);
     if (hashed === undefined) {
       hashed = `h_${createHash('sha256').update(key).digest('hex').slice(0, 12)}`;
@@ -162,8 +187,24 @@ function maskLocal(written: string, mode: EmailMode, encoded: boolean): string {
     }
     return hashed;
   }
-  const first = String.fromCodePoint(local.codePointAt(0) ?? 42);
-  return `${encoded ? safeEncode(first) : first}***`;
+  const first = firstWritten(written);
+  // Already masked (`a***`, or `***` when the IP pass took the first character): left as it is.
+  if (written.endsWith('***') && written.length - 3 <= first.length) return written;
+  return `${first}***`;
+}
+
+/** The first character of a local part as written: one code point, or the escapes of one. */
+function firstWritten(written: string): string {
+  if (isPercentEscape(written, 0)) {
+    const lead = parseInt(written.slice(1, 3), 16);
+    const bytes = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+    for (let n = bytes; n >= 1; n--) {
+      const escapes = written.slice(0, 3 * n);
+      if (/^(?:%[0-9A-Fa-f]{2})+$/.test(escapes) && percentDecode(escapes) !== escapes) return escapes;
+    }
+    return written.slice(0, 3);
+  }
+  return String.fromCodePoint(written.codePointAt(0) ?? 42);
 }
 
 function percentDecode(value: string): string {
@@ -172,13 +213,5 @@ function percentDecode(value: string): string {
     return decodeURIComponent(value);
   } catch {
     return value;
-  }
-}
-
-function safeEncode(value: string): string {
-  try {
-    return encodeURIComponent(value);
-  } catch {
-    return '*';
   }
 }

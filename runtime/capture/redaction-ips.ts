@@ -78,7 +78,9 @@ function reduceRun(
       return replace(a, a + port, mode === 'drop' ? redacted : ipv4Network(host));
     }
   }
-  // Dotted quads anywhere in the run (`a:203.0.113.7`, long runs).
+  // Dotted quads anywhere in the run (`a:203.0.113.7`, long runs). Dropping one would leave the
+  // rest of the run to be read anew by the next redaction (`0:0:0:0:0:0::0.0.0.0` would leave an
+  // IPv6 address behind): in drop mode the whole run goes.
   let j = start;
   while (j < end) {
     meter.steps++;
@@ -91,7 +93,8 @@ function reduceRun(
     let b = k;
     while (b > j && text.charCodeAt(b - 1) === codes.dot) b--;
     const quad = b - j <= 15 ? parseIpv4(text.slice(j, b)) : undefined;
-    if (quad) replace(j, b, mode === 'drop' ? redacted : ipv4Network(quad));
+    if (quad && mode === 'drop') return replace(start, end, redacted);
+    if (quad) replace(j, b, ipv4Network(quad));
     j = k;
   }
 }

@@ -18,6 +18,8 @@ export const truncatedMarker = (dropped: number) => `…[truncated ${dropped} ch
 
 /** Room kept for the marker, so that a cut string is within the cap (and redacting it again keeps it). */
 const markerRoom = 40;
+/** Rounds of the string rules at most (see createTextRedactor); one or two in practice. */
+const maxRounds = 4;
 /** How far back a cut looks for a separator, so that it does not keep half an address or key. */
 const cutWindow = 512;
 
@@ -98,7 +100,7 @@ function applyMarks(text: string, marks: Uint8Array, meter: RedactionMeter): str
 export type TextRedactor = (value: string) => string;
 
 export function createTextRedactor(policy: RedactionPolicy, meter: RedactionMeter): TextRedactor {
-  const redact = (input: string) => {
+  const once = (input: string) => {
     meter.steps += input.length;
     const marks = new Uint8Array(input.length);
     markCredentials(input, marks, meter);
@@ -108,6 +110,21 @@ export function createTextRedactor(policy: RedactionPolicy, meter: RedactionMete
     if (policy.emails !== 'keep' && at) text = redactEmails(text, policy.emails, meter);
     if (policy.ips !== 'keep' && (text.includes('.') || text.includes(':'))) text = redactIps(text, policy.ips, meter);
     return text;
+  };
+  // One rule's rewrite can give another something new to find: dropping the IP glued to
+  // `AKIA…H0.0.0.0` leaves an AWS key id, masking an address can complete a `key=value`. So the
+  // passes run again until one changes nothing (a string with nothing to redact costs one round),
+  // which also makes redacting the output again a no-op.
+  const redact = (input: string) => {
+    let current = input;
+    for (let round = 0; round < maxRounds; round++) {
+      meter.rounds = (meter.rounds ?? 0) + 1;
+      meter.chars = (meter.chars ?? 0) + current.length;
+      const next = once(current);
+      if (next === current) return next;
+      current = next;
+    }
+    return current;
   };
   return (value) => capped(value, redact);
 }

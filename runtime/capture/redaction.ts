@@ -14,7 +14,7 @@ import { createTextRedactor } from './redaction-text';
 //   (redaction-text.ts and the scanners it calls);
 // - bounds: strings are cut at `maxStringChars`, containers deeper than `maxDepth` and values
 //   beyond `maxNodes` become markers. The walk is iterative and never throws, so no event can
-//   overflow the stack or stall the thread that answers requests.
+//   overflow the stack or stall capture preparation (capture-prep.ts).
 // The runtime masks secret values separately (secrets/secret-masker.ts).
 
 export { maxStringChars, redactedText, truncatedMarker } from './redaction-text';
@@ -74,8 +74,14 @@ export function createRedactor(policy: RedactionPolicy, options: RedactorOptions
   const dropKeys = new Set(policy.dropKeys.map(normalizeKey));
   const dropPaths = policy.dropPaths.map((path) => path.split('.'));
   /** `drop`, `walk` or `hold` (walk, the children being under a holder key). */
-  const decide = (key: string, value: JsonValue, heldBy: boolean): 'drop' | 'walk' | 'hold' => {
-    const kind = classifyKeyCached(key, heldBy);
+  const decide = (key: string, outKey: string, value: JsonValue, heldBy: boolean): 'drop' | 'walk' | 'hold' => {
+    let kind = classifyKeyCached(key, heldBy);
+    // A rewritten key is judged too, so that redacting the output again drops nothing more
+    // (`peter@in.example` becomes `p***@in.example`, whose words spell `pin`).
+    if (outKey !== key && kind !== 'drop') {
+      const rewritten = classifyKeyCached(outKey, heldBy);
+      if (rewritten !== 'none') kind = rewritten;
+    }
     const holdable = isObject(value) || (Array.isArray(value) && value.length > 0 && value.every(isObject));
     if (dropKeys.size > 0 && dropKeys.has(normalizeKey(key))) return kind === 'holder' && holdable ? 'hold' : 'drop';
     // A boolean or null cannot carry a secret (`passkeyEnabled`, `hasPassword: true` stay for replays).
@@ -138,12 +144,12 @@ export function createRedactor(policy: RedactionPolicy, options: RedactorOptions
         const path =
           dropPaths.length > 0 ? { key, parent: task.path, length: (task.path?.length ?? 0) + 1 } : undefined;
         if (path && droppedByPath(path)) continue;
-        const decision = decide(key, value, task.heldBy);
+        let outKey = redactKey(key);
+        const decision = decide(key, outKey, value, task.heldBy);
         if (decision === 'drop') continue;
         const redacted = child(value, task, path, decision === 'hold');
         if (redacted === undefined) continue;
         // Two addresses can mask to the same key (`ada@…`, `alan@…` → `a***@…`): number the later ones.
-        let outKey = redactKey(key);
         if (outKey !== key) renamed = true;
         if (renamed && Object.hasOwn(target, outKey)) {
           collisions ??= new Map();
