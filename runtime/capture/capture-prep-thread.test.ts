@@ -4,7 +4,7 @@ import type { Trace } from '../../shared/engine';
 import { redactionSchema } from '../config';
 import { SecretMasker } from '../secrets/secret-masker';
 import { createInlinePreparer } from './capture-prep';
-import { CapturePrepThread, createPrepThread } from './capture-prep-thread';
+import { createPrepThread, type CapturePrepThread } from './capture-prep-thread';
 import { createRedactor } from './redaction';
 
 // The preparation thread with the real bundled worker (dist/node, built by vitest's global setup).
