@@ -49,7 +49,8 @@ let counter = 0;
 for (const group of Object.values(cases)) {
   for (const [id, source] of Object.entries(group)) {
     const name = `__bench_fn_${counter++}`;
-    // A wrapping assignment, so that doString leaves nothing on the stack (notes: pitfall 1).
+    // A wrapping assignment, so that doString leaves nothing on the stack (docs/engine.md,
+    // "Measured facts about wasmoon": results left on the stack).
     await lua.doString(`${name} = function(event, ctx) ${source}\nend`);
     bareFunctions[id] = lua.global.get(name);
   }

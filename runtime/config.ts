@@ -25,7 +25,7 @@ export const redactionSchema = z.strictObject({
 });
 
 export const runtimeConfigSchema = z.strictObject({
-  /** Recorded as `source` on captured events (formats.md), e.g. the environment's name. */
+  /** Recorded as `source` on captured events (docs/formats.md), e.g. the environment's name. */
   source: z.string().min(1).max(100).default('runtime'),
   /**
    * Wall-clock budget of one invocation per hook mode. Each script's own limit is also capped to it

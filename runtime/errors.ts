@@ -4,7 +4,7 @@ import type { BundleProblem } from '../shared/engine';
 // (server/errors.ts) and that embedders can switch on.
 
 export type RuntimeErrorCode =
-  /** The bundle breaks the rules of hooks.md/formats.md; `problems` lists each. */
+  /** The bundle breaks the rules of docs/formats.md; `problems` lists each. */
   | 'PIPELINE_INVALID'
   /** The bundle declares secrets that have no value on this runtime; `missing` names them. */
   | 'SECRETS_MISSING'

@@ -17,7 +17,8 @@ import { newEventId, newTraceId } from './ids';
 import type { SecretMasker } from './secrets/secret-masker';
 
 // One invocation of a hook: the active pipeline in the engine pool, bounded by the hook's deadline.
-// Decisions where hooks.md and the runtime API are silent:
+// Decisions of this runtime, where the engine's pipeline semantics say nothing (docs/runtime.md,
+// "Invocations"):
 // - no active bundle, or no layers for the hook: allow (blocking), no data (enrichment), nothing
 //   to run (async). A runtime without a pipeline must not lock users out;
 // - the deadline passes (or the engine cannot take the run: QUEUE_FULL, a closed pool): a blocking
@@ -202,7 +203,7 @@ function fallbackAnswer(plan: ExecutionPlan, traceId: string, code: string, dead
   return answer;
 }
 
-/** The recorded `outcome` (formats.md), in the replay line's field names (outcome.ts). */
+/** The recorded `outcome` (docs/formats.md), in the replay line's field names (outcome.ts). */
 function outcomeOf(answer: HookAnswer, result?: PipelineResult): JsonValue {
   const outcome: JsonObject = {};
   if (answer.mode === 'blocking') {

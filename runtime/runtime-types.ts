@@ -25,7 +25,7 @@ export interface RuntimeOptions {
 }
 
 export interface PublishRequest {
-  /** The bundle with each script's `source` inlined (formats.md); validated here. */
+  /** The bundle with each script's `source` inlined (docs/formats.md); validated here. */
   bundle: unknown;
   /** The hash of the bundle it replaces; null when none may be active (If-Match: *). */
   expectedHash: string | null;

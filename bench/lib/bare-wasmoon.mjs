@@ -9,7 +9,8 @@ export async function createBarePipeline() {
   const lua = await factory.createEngine();
   const functions = {};
   for (const [id, source] of Object.entries(scripts)) {
-    // wasmoon leaves results on the stack (notes: pitfall 1): wrap so doString returns nothing.
+    // wasmoon leaves results on the stack (docs/engine.md, "Measured facts about wasmoon": results
+    // left on the stack): wrap so doString returns nothing.
     await lua.doString(`__bench_${id.replaceAll('-', '_')} = function(event, ctx) ${source}\nend`);
     functions[id] = lua.global.get(`__bench_${id.replaceAll('-', '_')}`);
   }

@@ -6,7 +6,7 @@ import { dataOptionHelp, withWorkspace } from './workspace-access';
 
 const help = `Usage: pipeline-studio events import <file.ndjson|file.json> [--strict] [--data DIR]
 
-Adds recorded auth events (formats.md: one JSON object a line, or a JSON array of them) to the
+Adds recorded auth events (docs/formats.md: one JSON object a line, or a JSON array of them) to the
 workspace's event library. A bad line is reported on stderr with its number and skipped; the good
 lines are kept. An event whose id the library already has (or an earlier line of the file) is
 skipped and counted as a duplicate, so importing the same capture twice is harmless. All good
@@ -49,7 +49,7 @@ async function importEvents(args: string[]): Promise<number> {
   reportProblems(file, parsed.problems);
   if (parsed.problems.length > 0 && parsed.events.length === 0 && parsed.duplicates === 0) {
     process.stdout.write(`${JSON.stringify({ imported: 0, duplicates: 0, problems: parsed.problems })}\n`);
-    throw new UsageError(`events import: ${file}: no line is a recorded event (see formats.md); nothing imported`);
+    throw new UsageError(`events import: ${file}: no line is a recorded event (see docs/formats.md); nothing imported`);
   }
 
   return withWorkspace('events import', values.data, (workspace) => {

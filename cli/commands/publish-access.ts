@@ -12,7 +12,7 @@ import { UsageError } from '../usage-error';
 // - a handler's error becomes one line on stderr, `<command>: CODE: message`;
 // - exit code 2 for what the user must fix on this side (an unknown environment, no runtime URL or
 //   token, the keychain or the workspace unusable, a missing confirmation), 1 for what the runtime
-//   or the gates refused (cli.md: 1 = the check failed);
+//   or the gates refused (docs/cli.md: 1 = the check failed);
 // - the core is always closed (engine workers, workspace) before the command returns.
 
 const usageCodes = new Set([

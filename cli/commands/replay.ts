@@ -29,7 +29,7 @@ Events come from an NDJSON file (or a JSON array), or, with --workspace, from th
 library through its pipeline; a workspace replay is saved as a run and its traces are stored.
 
 Options:
-  --events <file>      recorded events (formats.md); a bad line is reported by number and skipped
+  --events <file>      recorded events (docs/formats.md); bad lines are reported by number, skipped
   --hook <id>          only events of this hook
   --concurrency N      events in flight at once (default 20)
   --json               one JSON object per event (NDJSON), then a { "summary": … } line

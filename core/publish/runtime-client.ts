@@ -2,7 +2,7 @@ import { isIP } from 'node:net';
 import { ContractError } from '../../shared/contract';
 import type { Bundle } from '../../shared/engine';
 
-// The studio's client for an environment's runtime (docs/runtime.md, runtime-api.md). Decided here:
+// The studio's client for an environment's runtime (docs/runtime.md, "Endpoints"). Decided here:
 // - Node 20's fetch; every request has a deadline (15 s, 60 s for pulling events) so that a
 //   runtime that accepts the connection but never answers cannot hang a publish;
 // - the runtime's TLS rule is mirrored: plain http only to a loopback host (127.0.0.0/8, ::1,

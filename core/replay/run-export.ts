@@ -3,11 +3,11 @@ import type { ReplayRun } from '../store';
 import type { RunView } from './views';
 
 // A run's results as a file the user saves. JSON is `{ run, summary, results }` with the replay
-// lines of cli.md, indented. CSV is one row per event with the columns people filter on in a
-// spreadsheet, RFC 4180 (CRLF line ends, fields with a comma, quote or line break quoted, quotes
+// lines of docs/formats.md, indented. CSV is one row per event with the columns people filter on in
+// a spreadsheet, RFC 4180 (CRLF line ends, fields with a comma, quote or line break quoted, quotes
 // doubled). Reasons, ids and messages come from scripts and recorded traffic, so a cell that a
-// spreadsheet would read as a formula (starting with = + - @, or a tab or carriage return that
-// some of them skip first) gets a leading apostrophe: OWASP's advice against CSV injection.
+// spreadsheet would read as a formula (starting with = + - @, or a tab or carriage return that some
+// of them skip first) gets a leading apostrophe: OWASP's advice against CSV injection.
 
 export const csvColumns = [
   'position',

@@ -3,7 +3,7 @@ import type { HookId } from '../../shared/hooks';
 import type { PipelineQueries } from './queries/pipeline';
 import type { ScriptQueries, ScriptSettingsPatch } from './queries/scripts';
 
-// The workspace seen as a bundle (formats.md): what `export` writes and `import` reads. Export
+// The workspace seen as a bundle (docs/formats.md): what `export` writes and `import` reads. Export
 // takes each active script's latest version; import makes the workspace match the bundle: a
 // script whose text changed gets a new version, an identical one gets none, and scripts the
 // bundle does not have are archived (kept with their versions, out of the pipeline and of the

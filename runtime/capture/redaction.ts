@@ -5,9 +5,10 @@ import { isAddressOnly } from './redaction-ips';
 import { classifyKeyCached, normalizeKey } from './redaction-keys';
 import { createTextRedactor } from './redaction-text';
 
-// What a captured event loses before it is stored (formats.md: "redacted by the runtime's policy
-// before they leave it"). The rules, the credential vocabulary and what is kept on purpose are
-// written out in docs/runtime.md ("Redaction of captured events"). In short:
+// What a captured event loses before it is stored: a captured event is redacted by the runtime's
+// policy before it leaves the runtime (docs/formats.md, "Recorded events"). The rules, the
+// credential vocabulary and what is kept on purpose are written out in docs/runtime.md ("Redaction
+// of captured events"). In short:
 // - structurally: keys that name a credential lose their value (redaction-keys.ts), as do the
 //   configured `dropKeys` and `dropPaths`; keys that are addresses are redacted like values;
 // - every string, wherever it sits: credentials by their shape, e-mail local parts, IP host bits

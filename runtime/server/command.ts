@@ -27,7 +27,7 @@ export const runtimeHelp = `Usage:
   pipeline-studio runtime token list [--data DIR | --database-url URL]
   pipeline-studio runtime token revoke <id> [--data DIR | --database-url URL]
 
-Starts the reference runtime: the HTTP API of runtime-api.md (docs/runtime.md) over the active
+Starts the reference runtime: the HTTP API of docs/runtime.md over the active
 pipeline of this data folder (SQLite) or of a PostgreSQL database shared by several instances
 (docs/deployment.md). Prints { "listening", "data", "activeHash" } on stdout once it accepts
 requests; stops cleanly on SIGINT or SIGTERM.

@@ -16,7 +16,8 @@ import {
   tracesQuerySchema,
 } from './schemas';
 
-// The endpoints of runtime-api.md: method, path pattern, scope (null: no token) and handler.
+// The endpoints of docs/runtime.md ("Endpoints"): method, path pattern, scope (null: no token) and
+// handler.
 
 export interface RequestContext {
   req: IncomingMessage;

@@ -6,7 +6,7 @@ import { FailureLimiter } from './failure-limiter';
 import { HttpError, sendError } from './http-io';
 import { routes, toHttpError, type RequestContext } from './routes';
 
-// The runtime's HTTP API (runtime-api.md) over node:http, or node:https with a certificate.
+// The runtime's HTTP API (docs/runtime.md) over node:http, or node:https with a certificate.
 // Per request: route (404/405 before anything else), then, for routes with a scope, the address's
 // failure window (429), the bearer token (401), its scope (403); then the route's own checks.
 // Behind a TLS-terminating proxy (`behindProxy`), the client address is the last entry of

@@ -5,7 +5,7 @@ import { hookIdSchema } from '../../shared/hooks';
 // 422 with each problem listed; a bad query string is 400.
 
 export const publishBodySchema = z.strictObject({
-  /** The inlined bundle (formats.md); its own rules are checked by validateBundle (PIPELINE_INVALID). */
+  /** The inlined bundle (docs/formats.md); its own rules are checked by validateBundle (PIPELINE_INVALID). */
   bundle: z.unknown().refine((value) => value !== undefined, 'required field is missing'),
   message: z.string().max(2000).optional(),
   /** Who publishes; default: the token's name, else "token <id>". */

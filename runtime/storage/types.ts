@@ -2,7 +2,7 @@ import type { Bundle } from '../../shared/engine';
 import type { HookId } from '../../shared/hooks';
 
 // The runtime's state behind one interface, so that the embedded SQLite default (./sqlite) can be
-// joined by a PostgreSQL implementation (issue 8) without touching the runtime. Rules for any
+// joined by the PostgreSQL one (./postgres) without touching the runtime. Rules for any
 // implementation:
 // - every method is async and takes or returns plain data (times are epoch milliseconds);
 // - `activate` is the only way to change the active bundle: one compare-and-swap in one
@@ -16,7 +16,7 @@ import type { HookId } from '../../shared/hooks';
 
 export interface BundleVersionRecord {
   version: number;
-  /** The bundle's content hash (formats.md). */
+  /** The bundle's content hash (docs/formats.md). */
   hash: string;
   publishedAt: number;
   author: string;
@@ -58,7 +58,7 @@ export interface StoredSecret {
   updatedAt: number;
 }
 
-/** A captured event, already redacted: `line` is its NDJSON line (formats.md) without the newline. */
+/** A captured event, already redacted: `line` is its NDJSON line (docs/formats.md) without the newline. */
 export interface StoredEvent {
   id: string;
   hook: HookId;

@@ -12,7 +12,7 @@ const json = z.unknown();
 const eventId = z.string().min(1).max(200);
 const isoTime = z.string().datetime({ offset: true });
 
-/** An event of the library as its screens show it: the recorded event of formats.md plus tags and pin. */
+/** An event of the library as its screens show it: the recorded event of docs/formats.md plus tags and pin. */
 export const storedEventSchema = z.object({
   id: z.string(),
   hook: hookIdSchema,
@@ -48,7 +48,7 @@ const mismatch = z.object({
   differences: z.array(z.record(z.string(), json)),
 });
 
-/** One replayed event: the replay line of cli.md (ReplayLine in engine/outcome.ts). */
+/** One replayed event: the replay line of docs/formats.md (ReplayLine in engine/outcome.ts). */
 export const replayLineSchema = z.object({
   id: z.string(),
   hook: hookIdSchema,
@@ -215,7 +215,7 @@ export const replayChannels = {
   },
   'events.import': {
     description:
-      'Imports NDJSON or a JSON array of recorded events (formats.md): bad lines are reported by number and skipped, the rest kept.',
+      'Imports NDJSON or a JSON array of recorded events (docs/formats.md): bad lines are reported by number and skipped, the rest kept.',
     input: z
       .object({
         text: z.string().max(30 * 1024 * 1024),
@@ -239,7 +239,7 @@ export const replayChannels = {
       'Creates (create: true) or replaces a library event from its recorded-event JSON, validated against its hook schema.',
     input: z
       .object({
-        /** The recorded event of formats.md: id, hook, event, and optionally at, outcome, source. */
+        /** The recorded event of docs/formats.md: id, hook, event, and optionally at, outcome, source. */
         record: z.record(z.string(), json),
         create: z.boolean(),
       })

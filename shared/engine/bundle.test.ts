@@ -34,7 +34,7 @@ function validBundle(): Bundle {
 }
 
 describe('validateBundle', () => {
-  it('accepts the example of formats.md, filling env and secrets when left out', () => {
+  it('accepts the example of docs/formats.md, filling env and secrets when left out', () => {
     expect(validateBundle(validBundle())).toEqual({ ok: true, bundle: validBundle() });
     const { env: _env, secrets: _secrets, ...minimal } = validBundle();
     const result = validateBundle(minimal);

@@ -4,9 +4,9 @@ import { defaultLimits, maxLayersPerHook, maxScriptsPerLayer, maxTimeoutMs } fro
 import { formatJsonPath, isPlainObject, type JsonPath } from './merge';
 import type { OnError } from './types';
 
-// The pipeline bundle of formats.md. On disk it is pipeline.json plus one .lua file per script
+// The pipeline bundle of docs/formats.md. On disk it is pipeline.json plus one .lua file per script
 // (`BundleManifest`); in memory, over HTTP and for hashing, each script carries its `source`
-// (`Bundle`). Rules the spec leaves open, decided here:
+// (`Bundle`). Rules decided here (docs/formats.md lists them with the rest):
 // - script ids: 1–64 characters of [A-Za-z0-9_-], starting with a letter or digit; ids differing
 //   only in case are duplicates (they name the same file on macOS and Windows);
 // - a script's `file` is a relative path inside the bundle folder ending in `.lua` (no `..`, no
@@ -138,7 +138,8 @@ export function utf8ByteLength(text: string): number {
 
 /**
  * Checks a bundle (inlined form) and reports every problem at once, so that an admin fixes them in
- * one pass: the shape (zod) and the rules of hooks.md that need the whole bundle.
+ * one pass: the shape (zod) and the rules that need the whole bundle (docs/formats.md, "What makes
+ * a bundle invalid").
  */
 export function validateBundle(input: unknown): BundleValidation {
   const problems: BundleProblem[] = [];
@@ -292,7 +293,7 @@ function checkNames(secrets: unknown, env: unknown, problems: BundleProblem[]): 
 
 /**
  * The bundle reduced to what defines its behaviour: known fields only, hooks without layers left
- * out (formats.md: they may be), so that equivalent bundles have one content hash.
+ * out (docs/formats.md: they may be), so that equivalent bundles have one content hash.
  */
 export function canonicalBundle(bundle: Bundle): Bundle {
   const scripts: Record<string, InlinedScript> = {};

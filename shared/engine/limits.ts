@@ -1,7 +1,8 @@
 import type { ScriptLimits } from './types';
 
-// Defaults of hooks.md. The instruction budget is what makes limits deterministic: a script that
-// passes here does not fail on a slower production machine; the wall-clock limit is the backstop.
+// The defaults docs/engine.md states ("Sandbox", limits). The instruction budget is what makes
+// limits deterministic: a script that passes here does not fail on a slower production machine; the
+// wall-clock limit is the backstop.
 export const defaultLimits: ScriptLimits = {
   timeoutMs: 1_000,
   instructionBudget: 20_000_000,

@@ -2,7 +2,8 @@ import type { JsonObject, JsonValue } from './types';
 
 // Enrichment merging and the small JSON helpers the pure engine shares (copying, paths, equality).
 //
-// Merge rules (hooks.md): plain objects merge deeply; arrays and scalars replace what was there.
+// Merge rules (docs/engine.md, "Pipelines"): plain objects merge deeply; arrays and scalars
+// replace what was there.
 // A conflict is two scripts of the SAME layer writing the same leaf (or one replacing a subtree the
 // other wrote) with different values: the later script in the layer wins and a warning names the
 // key and both scripts. Writing the value that is already there is not reported, since nothing an

@@ -88,7 +88,7 @@ describe('compareOutcome', () => {
 });
 
 describe('toReplayLine', () => {
-  it('gives allow and reason for blocking hooks, in the key order of cli.md', () => {
+  it('gives allow and reason for blocking hooks, in the key order of docs/formats.md', () => {
     const line = toReplayLine('evt_1', result('signup.before', { allow: false, reason: 'disposable email' }), null);
     expect(line).toEqual({
       id: 'evt_1',

@@ -3,7 +3,7 @@ import { formatJsonPath, isPlainObject, jsonEqual, type JsonPath } from './merge
 import type { JsonObject, JsonValue, PipelineResult, ScriptError } from './types';
 
 // What a script's return value means for its hook, and how a replayed outcome compares with the
-// one a runtime recorded (cli.md `replay`).
+// one a runtime recorded (docs/formats.md, "The replay line").
 //
 // A recorded `outcome` uses the field names of the replay line: `allow`, `reason`, `code` for
 // blocking hooks, `data` for enrichment, `results` for async, and optionally `error` (an object
@@ -130,7 +130,7 @@ export function changedPaths(before: JsonObject, after: JsonObject): string[] {
   return paths;
 }
 
-// ---- The replay line of cli.md
+// ---- The replay line of docs/formats.md
 
 export interface ReplayLine {
   id: string;
@@ -138,7 +138,7 @@ export interface ReplayLine {
   ok: boolean;
   allow?: boolean;
   reason?: string;
-  /** Beyond cli.md's example: a deny's machine-readable code, when the script gave one. */
+  /** A deny's machine-readable code, when the script gave one or a failed script's onError denied. */
   code?: string;
   data?: JsonObject;
   results?: Record<string, JsonValue>;
@@ -149,7 +149,8 @@ export interface ReplayLine {
 }
 
 export function toReplayLine(id: string, result: PipelineResult, mismatch: Mismatch | null): ReplayLine {
-  // Built in cli.md's key order: what was decided first, then timing, trace and mismatch.
+  // Built in the key order of docs/formats.md: what was decided first, then timing, trace and
+  // mismatch.
   const line: Omit<ReplayLine, 'durationMs' | 'traceId' | 'mismatch'> = { id, hook: result.hook, ok: result.ok };
   if (result.mode === 'blocking') {
     line.allow = result.allow ?? true;

@@ -25,7 +25,7 @@ import { errorText, makeSpan, scriptSpans, unixNano, warningEvent } from './otlp
 // with its own deep copy of the event and of ctx. The event is trusted: callers validate it at
 // their boundary (validateEvent, parseRecordedEvents, readEventInput).
 //
-// Failures, per mode (hooks.md decides blocking; the rest is decided here):
+// Failures, per mode (docs/engine.md, "Pipelines"):
 // - blocking: a script error, limit or INVALID_RESULT follows the script's onError: `deny` (the
 //   default; reason `script "<id>" failed (<CODE>)`, code <CODE>, so that no internal message
 //   reaches a host app's user) or `allow` (the script counts as allowing). The first deny in layer

@@ -13,7 +13,10 @@ export interface PlanOptions {
   bundleHash: string;
   /** Each script's content hash: precomputed by id, or a function of the source (`scriptHash`). */
   scriptHashes: Readonly<Record<string, string>> | ((source: string, scriptId: string) => string);
-  /** Overrides of the default limits (e.g. a CLI `--timeout-ms`); capped as hooks.md says. */
+  /**
+   * Overrides of the default limits (e.g. a CLI `--timeout-ms`); the timeout is capped at 10 s
+   * (docs/engine.md, "Sandbox").
+   */
   limits?: Partial<ScriptLimits>;
 }
 

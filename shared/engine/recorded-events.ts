@@ -11,8 +11,8 @@ const outcomeBounds: ValueShapeBounds = {
   maxNodes: 4 * eventBounds.maxNodes,
 };
 
-// Recorded auth events (formats.md): NDJSON, or a JSON array of the same objects. Import must not
-// lose good events because of a bad one, so each problem is reported with its 1-based line and
+// Recorded auth events (docs/formats.md): NDJSON, or a JSON array of the same objects. Import must
+// not lose good events because of a bad one, so each problem is reported with its 1-based line and
 // only that event is skipped. In an array, an element's line is the line where it starts, and the
 // elements are cut apart before parsing so that one malformed element does not hide the others.
 // Decided here: blank lines are ignored; a trailing comma in an array is tolerated (hand-edited
@@ -121,9 +121,9 @@ export type EventInput =
   | { ok: false; error: { code: 'INVALID_EVENT'; message: string } };
 
 /**
- * `run --event` takes a bare payload or a recorded-event envelope (cli.md). Every payload has
- * `request`, no envelope does, so that tells them apart; an envelope recorded for another hook is
- * refused rather than run against the wrong schema.
+ * `run --event` takes a bare payload or a recorded-event envelope (docs/cli.md, `run`). Every
+ * payload has `request`, no envelope does, so that tells them apart; an envelope recorded for
+ * another hook is refused rather than run against the wrong schema.
  */
 export function readEventInput(input: unknown, hook: HookId): EventInput {
   const fail = (message: string): EventInput => ({ ok: false, error: { code: 'INVALID_EVENT', message } });

@@ -7,7 +7,7 @@ import type { HookId, HookMode } from '../hooks/definitions';
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
-/** The error codes of the contract (hooks.md), plus QUEUE_FULL for a saturated pool. */
+/** The error codes of docs/formats.md ("Error codes"); QUEUE_FULL is a saturated pool's. */
 export const engineErrorCodes = [
   'SYNTAX_ERROR',
   'RUNTIME_ERROR',

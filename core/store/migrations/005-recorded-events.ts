@@ -1,6 +1,6 @@
 import type { Migration } from './migration';
 
-// The library of recorded auth events (formats.md). `event` and `outcome` are kept as the JSON
+// The library of recorded auth events (docs/formats.md). `event` and `outcome` are kept as the JSON
 // text they were recorded with; `tags` is a JSON array of strings; pinned events form the
 // regression suite replayed before every publish.
 export const migration005: Migration = {

@@ -1,8 +1,8 @@
 import type { Migration } from './migration';
 
-// Replay runs and their per-event results. A result keeps the replay line (cli.md) as JSON plus
-// the columns a run's table filters on. event_id is not a foreign key: deleting an event from the
-// library must not rewrite the history of runs that used it.
+// Replay runs and their per-event results. A result keeps the replay line (docs/formats.md) as JSON
+// plus the columns a run's table filters on. event_id is not a foreign key: deleting an event from
+// the library must not rewrite the history of runs that used it.
 export const migration006: Migration = {
   version: 6,
   name: '006-replay-runs',

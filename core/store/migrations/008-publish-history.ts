@@ -1,7 +1,7 @@
 import type { Migration } from './migration';
 
 // Every publish to an environment: `version` counts publishes per environment (1, 2, …), the
-// hash is the bundle's content hash (formats.md), the runtime's identity of what it runs.
+// hash is the bundle's content hash (docs/formats.md), the runtime's identity of what it runs.
 export const migration008: Migration = {
   version: 8,
   name: '008-publish-history',

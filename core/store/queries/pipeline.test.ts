@@ -26,7 +26,7 @@ describe('pipeline', () => {
     expect(workspace.pipeline.hooks()).toEqual({ 'token.enrich': [['a']] });
   });
 
-  it('enforces the rules of hooks.md and leaves the hook as it was when refused', () => {
+  it('enforces the pipeline rules of docs/formats.md and leaves the hook as it was when refused', () => {
     openWithScripts('a', 'b', 'c', 'd', 'e', 'f');
     workspace.pipeline.setLayers('signup.before', [['a']]);
     const refused: [string[][], RegExp][] = [

@@ -6,8 +6,8 @@ import { writeTransaction, type QueryContext } from './context';
 
 // The pipeline: per hook, ordered layers of script ids; its variables; its declared secret names.
 // Layers are replaced per hook as a whole (the editor sends the hook's new arrangement), which
-// keeps positions dense and the rules of hooks.md checkable in one place: at most 10 layers of
-// 1–5 scripts, a script at most once per hook, only scripts of the workspace that are not archived.
+// keeps positions dense and the bundle's rules (docs/formats.md) checkable in one place: at most
+// 10 layers of 1–5 scripts, a script at most once per hook, only workspace scripts not archived.
 
 export type HookLayerMap = Partial<Record<HookId, string[][]>>;
 

@@ -9,7 +9,7 @@ export interface PublishRecord {
   environment: string;
   /** 1, 2, 3, … per environment. */
   version: number;
-  /** The bundle's content hash (formats.md). */
+  /** The bundle's content hash (docs/formats.md). */
   hash: string;
   publishedAt: string;
   author: string;

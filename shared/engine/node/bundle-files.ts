@@ -18,7 +18,7 @@ import {
 import { defaultLimits } from '../limits';
 import { formatJsonPath, isPlainObject, type JsonPath } from '../merge';
 
-// Bundle folders on disk (formats.md): pipeline.json + the scripts' .lua files, read into the
+// Bundle folders on disk (docs/formats.md): pipeline.json + the scripts' .lua files, read into the
 // inlined form and written back for export. Decided here:
 // - a script file is read only if its path stays inside the folder after resolving symbolic links
 //   (a bundle must not be able to pull /etc/passwd into a publish);
@@ -198,7 +198,7 @@ function describeFsError(error: unknown, dir?: string): string {
   return `unreadable: ${error instanceof Error ? error.message : String(error)}`;
 }
 
-/** SHA-256 (hex) of the canonical JSON of the inlined bundle: its version identity (formats.md). */
+/** SHA-256 (hex) of the canonical JSON of the inlined bundle: its version identity (docs/formats.md). */
 export function bundleHash(bundle: Bundle): string {
   return sha256(canonicalJson(canonicalBundle(bundle)));
 }
@@ -213,8 +213,9 @@ function sha256(text: string): string {
 }
 
 /**
- * pipeline.json for export: the order of formats.md at the top, scripts by id, hooks in lifecycle
- * order, env by name; two-space indent and a final newline so that exports diff cleanly in git.
+ * pipeline.json for export: the key order of docs/formats.md at the top, scripts by id, hooks in
+ * lifecycle order, env by name; two-space indent and a final newline so that exports diff cleanly
+ * in git.
  */
 export function manifestJson(bundle: Bundle): string {
   const scripts: Record<string, BundleScript> = {};

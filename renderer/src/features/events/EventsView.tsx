@@ -37,7 +37,7 @@ type ReplaySelection = ChannelInput<'replay.start'>['selection'];
 const acceptedFiles = '.ndjson,.jsonl,.json,.txt,application/json,application/x-ndjson';
 const n = (count: number) => count.toLocaleString('en-US');
 
-/** The event library: import, filter, view and edit, pin, and replay (issue 6). */
+/** The event library: import, filter, view and edit, pin, and replay. */
 export function EventsView() {
   const { openRun } = useStudioData();
   const [form, setForm] = useState<FilterForm>(emptyFilterForm);

@@ -13,7 +13,7 @@ export function newEventId(
   return `evt_${bytes.map((byte) => (byte % 36).toString(36)).join('')}`;
 }
 
-/** The recorded event of a library entry (formats.md), as the editor shows it and events.save takes it. */
+/** The recorded event of a library entry (docs/formats.md), as the editor shows it and events.save takes it. */
 export function recordOf(stored: StoredEvent): Record<string, unknown> {
   return {
     id: stored.id,

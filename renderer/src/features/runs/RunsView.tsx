@@ -11,7 +11,7 @@ interface Props {
   onSelectRun(runId: number | null): void;
 }
 
-/** Replay runs: progress of the running one, results, comparison of two runs (issue 6). */
+/** Replay runs: progress of the running one, results, comparison of two runs. */
 export function RunsView({ selectedRunId, onSelectRun }: Props) {
   const [runs, setRuns] = useState<ReplayRun[] | null>(null);
   const [error, setError] = useState<string | null>(null);

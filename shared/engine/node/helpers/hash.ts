@@ -1,4 +1,4 @@
-// helpers.hash(algorithm, text): the digests hooks.md lists, as lowercase hex.
+// helpers.hash(algorithm, text): the digests docs/engine.md lists ("Helpers"), as lowercase hex.
 //
 // Only these three, by name, so that a script behaves the same wherever it runs: node:crypto
 // would otherwise accept whatever the local OpenSSL build happens to provide.

@@ -2,7 +2,8 @@ import type { JsonValue } from '../../types';
 
 // Data crosses the sandbox boundary only as plain JSON. Keys that could reach an object's
 // prototype when the host later merges a value (`target[key] = value`) are dropped both ways, so
-// neither a replayed event nor a script's result can pollute the host (notes/wasmoon.md, pitfall 5).
+// neither a replayed event nor a script's result can pollute the host
+// (docs/engine.md, "Measured facts about wasmoon": host object proxies).
 
 export const forbiddenKeys: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 

@@ -1,9 +1,10 @@
 import type { LuaWasm } from 'wasmoon';
 
 // Typed access to the raw Lua C API inside wasmoon's WebAssembly module. The sandbox drives Lua
-// through these calls rather than wasmoon's conveniences, because those leave results on the stack
-// (pitfall 1), turn error objects into text with tostring (pitfall 6) and convert host objects
-// into Lua (pitfall 5). Every function here is the C function itself: numbers in, numbers out.
+// through these calls rather than wasmoon's conveniences, because those leave results on the stack,
+// turn error objects into text with tostring and convert host objects into Lua (docs/engine.md,
+// "Measured facts about wasmoon": results left on the stack, error objects and __tostring, host
+// object proxies). Every function here is the C function itself: numbers in, numbers out.
 
 export const LUA_OK = 0;
 export const LUA_YIELD = 1;
@@ -140,7 +141,8 @@ const encoder = new TextEncoder();
 
 /**
  * Moves strings across the boundary as bytes with explicit lengths, so that NUL bytes and long
- * strings survive and nothing is decoded that is not needed (pitfall 9: Lua strings are bytes).
+ * strings survive and nothing is decoded that is not needed (docs/engine.md, "Measured facts about
+ * wasmoon": strings are bytes).
  */
 export class LuaStrings {
   private scratch = 0;

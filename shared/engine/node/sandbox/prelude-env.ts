@@ -9,15 +9,17 @@
 //   error_info(err, co) -> message, line                     reads an error without metamethods
 //   collect()                                                full GC between heavy runs
 //
-// Scripts see only what prepare() builds (hooks.md lists it; docs/engine.md's Sandbox section
-// lists every global against Lua 5.4's base library). Library tables are fresh copies per run,
+// Scripts see only what prepare() builds (docs/engine.md's Sandbox section lists every global
+// against Lua 5.4's base library). Library tables are fresh copies per run,
 // so `string.upper = f` in one run is gone in the next; functions themselves are immutable.
-// Limits that Lua hooks cannot enforce are closed here instead (notes/wasmoon.md, pitfall 3):
+// Limits that Lua hooks cannot enforce are closed here instead (docs/engine.md, "Measured facts
+// about wasmoon": sticky count hook):
 // setmetatable refuses __gc (finalizers run with hooks off), xpcall never runs a script's message
 // handler as a message handler (it would run with hooks off), and coroutine.wrap/close skip the
 // closing of a coroutine that a limit killed (its __close handlers would run with hooks off).
 // Async helpers yield a private token through every script coroutine up to the host, which
-// awaits the promise and resumes the run (pitfall 8).
+// awaits the promise and resumes the run (docs/engine.md, "Measured facts about wasmoon":
+// awaiting from Lua).
 
 export const sandboxEnvSource = String.raw`
 local codec, host = ...

@@ -2,8 +2,9 @@ import { LuaFactory, type LuaWasm } from 'wasmoon';
 import { bindRawLua, LuaStrings, moduleOf, type LuaModule, type LuaState, type RawLua } from './lua-api';
 
 // One wasm instance of Lua per sandbox (per worker thread). Every engine of the sandbox lives in
-// its heap (notes/wasmoon.md: one factory, one heap that only grows), so anything that could
-// corrupt that heap makes the whole runtime unfit: the sandbox reports it and the worker retires.
+// its heap, which only grows (docs/engine.md, "Measured facts about wasmoon": one heap per
+// factory), so anything that could corrupt that heap makes the whole runtime unfit: the sandbox
+// reports it and the worker retires.
 
 export interface LuaRuntime {
   readonly wasm: LuaWasm;

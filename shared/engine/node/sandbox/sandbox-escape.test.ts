@@ -19,7 +19,7 @@ const valueOf = async (source: string, options?: RequestOptions) => {
   return outcome.value;
 };
 
-describe('globals are exactly those of hooks.md and docs/engine.md', () => {
+describe('globals are exactly those docs/engine.md lists', () => {
   test('nothing else is visible', async () => {
     const names = await valueOf(
       'local names = {} for k in pairs(_ENV) do names[#names + 1] = k end table.sort(names) return names',
@@ -85,7 +85,7 @@ describe('OS, IO and packages', () => {
     'process',
     'Promise',
     'null',
-    // Lua 5.4 has these, hooks.md does not list them (docs/engine.md gives each reason).
+    // Lua 5.4 has these, scripts do not get them (docs/engine.md, "Sandbox", gives each reason).
     'load',
     'rawget',
     'rawset',
@@ -111,7 +111,7 @@ describe('OS, IO and packages', () => {
   });
 });
 
-describe('Lua 5.4 globals that hooks.md does not list', () => {
+describe('Lua 5.4 globals that docs/engine.md removes', () => {
   const removed = ['load', 'rawget', 'rawset', 'rawequal', 'rawlen', '_G', 'warn'];
   test.each(removed)(
     '%s is nil in a script, calling it is a RUNTIME_ERROR, and a run cannot leave it',

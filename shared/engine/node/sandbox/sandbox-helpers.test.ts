@@ -4,8 +4,8 @@ import type { FetchInit, FetchResponse } from './script-run';
 import { scriptRequest, type RequestOptions } from './testing';
 
 // The async helpers: helpers.fetch and helpers.secret run the script as a coroutine that the host
-// resumes when the promise settles (pitfall 8). The services here are stubs; the real guarded
-// fetch is tested in helpers/fetch.test.ts.
+// resumes when the promise settles (docs/engine.md, "Measured facts about wasmoon": awaiting from
+// Lua). The services here are stubs; the real guarded fetch is tested in helpers/fetch.test.ts.
 
 const calls: Array<{ url: string; init?: FetchInit }> = [];
 const secrets: Record<string, string | undefined> = { API_KEY: 'sk-live-123456', EMPTY: undefined };

@@ -4,8 +4,8 @@ import { ScriptRun } from './script-run';
 import { scriptRequest, type RequestOptions } from './testing';
 import type { ScriptLimits } from '../../types';
 
-// Adversarial: limits hold whatever the script does (docs/hooks.md). Every case is followed by a
-// normal run on the same engine (one idle engine is kept), which must still work.
+// Adversarial: limits hold whatever the script does (docs/engine.md, "Sandbox"). Every case is
+// followed by a normal run on the same engine (one idle engine is kept), which must still work.
 // Runaways inside a single C call (a string pattern) cannot be stopped here; see pool-watchdog.test.ts.
 // No test here depends on the machine's speed: time limits are either far away or passed for sure
 // (a helper that returns only once the clock is past the deadline).

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createSandbox, type Sandbox } from './sandbox';
 import { scriptRequest, type RequestOptions } from './testing';
 
-// The contract of one script run (hooks.md): values in and out, logs, helpers, errors.
+// The contract of one script run (docs/engine.md, "Sandbox" and "Helpers"): values in and out,
+// logs, helpers, errors.
 
 let sandbox: Sandbox;
 beforeAll(async () => {
@@ -152,7 +153,7 @@ describe('errors', () => {
     }
   });
 
-  test('an error object is never converted with its __tostring (pitfall 6)', async () => {
+  test('an error object is never converted with its __tostring', async () => {
     const erroring = await run('error(setmetatable({}, { __tostring = function() error("again") end }))');
     expect(erroring.error).toMatchObject({ code: 'RUNTIME_ERROR', message: '(error object is a table value)' });
     expect((await run('return 1')).value).toBe(1);

@@ -8,8 +8,9 @@ import { failedOutcome, ScriptRun, type Execution, type SandboxServices } from '
 // The hardened Lua sandbox of one worker thread: a ScriptRunner over a small set of reusable
 // engines. Runs may overlap (the scripts of a layer, runs awaiting fetch or secret), so each run
 // takes an engine of its own; idle engines are kept for the next runs.
-// What the sandbox cannot stop by itself, a C function that never returns to Lua (pitfall 4), is
-// the pool's job: the monitor tells it which script executes and until when.
+// What the sandbox cannot stop by itself, a C function that never returns to Lua (docs/engine.md,
+// "Measured facts about wasmoon": timeouts inside C functions), is the pool's job: the monitor
+// tells it which script executes and until when.
 
 export interface SandboxOptions {
   services: SandboxServices;
