@@ -70,30 +70,13 @@ const server = await startRuntimeProcess(['--data', dataDir], env);
 const url = server.url;
 const load = createLoad({ url, token, clients: probeClients });
 const attackerAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+const healthAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 
-function send(agent, method, pathname, body) {
-  return new Promise((resolve) => {
-    const started = performance.now();
-    const req = http.request(
-      {
-        host: url.hostname,
-        port: url.port,
-        method,
-        path: pathname,
-        agent,
-        headers: {
-          authorization: `Bearer ${token}`,
-          ...(body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {}),
-        },
-      },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode, ms: performance.now() - started }));
-      },
-    );
-    req.on('error', (error) => resolve({ status: 0, error: error.code, ms: performance.now() - started }));
-    req.end(body);
-  });
+/** A request timed from its start to its answer's end. */
+async function timed(method, pathname, body, via) {
+  const started = performance.now();
+  const { status } = await load.send(method, pathname, body, {}, via);
+  return { status, ms: performance.now() - started };
 }
 
 /** The attacker: back to back until `until`, counting answers by status. */
@@ -101,7 +84,7 @@ async function attack(variant, until) {
   const statuses = {};
   for (let i = 0; performance.now() < until; i++) {
     const bodies = attackerBodies[variant];
-    const { status } = await send(attackerAgent, 'POST', '/v1/hooks/signup.before', bodies[i % bodies.length]);
+    const { status } = await timed('POST', '/v1/hooks/signup.before', bodies[i % bodies.length], attackerAgent);
     statuses[status] = (statuses[status] ?? 0) + 1;
   }
   return statuses;
@@ -115,7 +98,7 @@ async function probeHealth(until) {
   for (let next = performance.now(); next < until; next += interval) {
     const wait = next - performance.now();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    const { status, ms } = await send(undefined, 'GET', '/v1/health');
+    const { status, ms } = await timed('GET', '/v1/health', undefined, healthAgent);
     if (status === 200) samples.push(ms);
     else errors++;
   }
@@ -189,6 +172,7 @@ try {
 } finally {
   load.close();
   attackerAgent.destroy();
+  healthAgent.destroy();
   await server.stop();
   rmSync(dataDir, { recursive: true, force: true });
 }

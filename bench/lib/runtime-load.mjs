@@ -70,7 +70,8 @@ export function createLoad({ url, token, clients }) {
   /** What went wrong, by kind (`HTTP 503`, `ECONNRESET`…), across the whole bench. */
   const errorKinds = {};
 
-  function send(method, pathname, payload, headers) {
+  /** One request with a JSON text body; `via` is another agent (its own connections), e.g. an attacker's. */
+  function send(method, pathname, payload, headers, via = agent) {
     return new Promise((resolve) => {
       const req = http.request(
         {
@@ -78,7 +79,7 @@ export function createLoad({ url, token, clients }) {
           port: url.port,
           method,
           path: pathname,
-          agent,
+          agent: via,
           headers: {
             authorization: `Bearer ${token}`,
             ...(payload ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } : {}),
@@ -153,5 +154,5 @@ export function createLoad({ url, token, clients }) {
     return summarize(samples, errors, performance.now() - started);
   }
 
-  return { request, saturated, paced, errorKinds, close: () => agent.destroy() };
+  return { send, request, saturated, paced, errorKinds, close: () => agent.destroy() };
 }

@@ -1,11 +1,11 @@
 import type { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Trace } from '../../shared/engine';
 import { redactionSchema } from '../config';
 import { SecretMasker } from '../secrets/secret-masker';
 import { createInlinePreparer } from './capture-prep';
 import { createPrepThread, type CapturePrepThread } from './capture-prep-thread';
 import { createRedactor } from './redaction';
+import { sampleTrace } from './testing';
 
 // The preparation thread with the real bundled worker (dist/node, built by vitest's global setup).
 
@@ -20,23 +20,7 @@ function thread() {
   return created;
 }
 
-const trace = (id: string): Trace => ({
-  traceId: id,
-  hook: 'signup.before',
-  spans: [
-    {
-      traceId: id,
-      spanId: 's',
-      name: 'hook signup.before',
-      kind: 'hook',
-      startTimeUnixNano: '1700000000000000000',
-      endTimeUnixNano: '1700000000001000000',
-      status: { code: 'OK' },
-      attributes: { 'script.result': '{"k":"hunter2-secret"}' },
-      events: [],
-    },
-  ],
-});
+const trace = sampleTrace;
 
 const item = (id: string, masker: SecretMasker) => ({
   hook: 'signup.before' as const,

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Trace } from '../../shared/engine';
 import { redactionSchema } from '../config';
 import { SecretMasker } from '../secrets/secret-masker';
 import type { RuntimeStorage, StoredEvent, StoredTrace } from '../storage/types';
 import { createInlinePreparer } from './capture-prep';
 import { CaptureWriter } from './capture-writer';
 import { createRedactor } from './redaction';
+import { sampleTrace } from './testing';
 
 function fakeStorage(fail = false) {
   const batches: { events: readonly StoredEvent[]; traces: readonly StoredTrace[] }[] = [];
@@ -19,23 +19,7 @@ function fakeStorage(fail = false) {
   return { storage, batches };
 }
 
-const trace = (id: string): Trace => ({
-  traceId: id,
-  hook: 'signup.before',
-  spans: [
-    {
-      traceId: id,
-      spanId: 's',
-      name: 'hook signup.before',
-      kind: 'hook',
-      startTimeUnixNano: '1700000000000000000',
-      endTimeUnixNano: '1700000000001000000',
-      status: { code: 'OK' },
-      attributes: { 'script.result': '{"k":"hunter2-secret"}' },
-      events: [],
-    },
-  ],
-});
+const trace = sampleTrace;
 
 function writer(storage: RuntimeStorage, overrides: Partial<ConstructorParameters<typeof CaptureWriter>[1]> = {}) {
   const errors: string[] = [];
