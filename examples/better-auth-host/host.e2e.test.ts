@@ -197,7 +197,8 @@ describe('the better-auth example host', () => {
     const studioToken = readFileSync(host.tokenFile, 'utf8').trim();
     const client = createAuthClient({ baseURL: host.app });
     const password = 'correct horse battery staple';
-    const shapes = ['@. ' + 'a'.repeat(100_000), 'a@' + 'a.'.repeat(50_000), '1' + '1.'.repeat(50_000)];
+    // Three sign-ups in all: better-auth allows three a window from one address, more would be refused (429).
+    const shapes = ['@. ' + 'a'.repeat(50_000) + ' a@' + 'a.'.repeat(25_000), '1' + '1.'.repeat(50_000)];
     for (const [i, name] of shapes.entries()) {
       const signedUp = await client.signUp.email({ email: `hostile${i}@example.com`, password, name });
       expect(signedUp.error).toBeNull();
@@ -220,7 +221,6 @@ describe('the better-auth example host', () => {
     expect(names.slice(0, shapes.length).every((name) => name.length > 1900 && name.length < 2100)).toBe(true);
     expect(names.at(-1)).toBe('After');
     expect(captured.map((event) => event.event.user?.email)).toEqual([
-      'h***@example.com',
       'h***@example.com',
       'h***@example.com',
       'a***@example.com',
