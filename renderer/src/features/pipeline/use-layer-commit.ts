@@ -1,4 +1,5 @@
 import { useState } from 'react';
+import { flushSync } from 'react-dom';
 import type { HookId } from '@shared/hooks/definitions';
 import { studio } from '../../client/studio-client';
 import { useStudioData } from '../../app/studio-data';
@@ -21,8 +22,11 @@ export function useLayerCommit() {
     const before = pipeline;
     const hooks = { ...pipeline.hooks };
     for (const change of changes) hooks[change.hook] = change.layers;
-    setPipeline({ ...pipeline, hooks });
-    if (focusId) requestAnimationFrame(() => document.getElementById(focusId)?.focus());
+    // Rendered before focusing: the moved card is a new element with the old one's id, and a focus
+    // sent before React commits (a frame callback can run first when the move came from a native
+    // listener, as the drag sensors' are) lands on the old element, which then leaves the page.
+    flushSync(() => setPipeline({ ...pipeline, hooks }));
+    if (focusId) document.getElementById(focusId)?.focus();
     let latest = before;
     for (const change of changes) {
       const result = await studio.pipeline.setLayers(change);
