@@ -1,4 +1,4 @@
-import { contract, type ChannelName } from '../shared/contract';
+import { contract, type ChannelName, type EventStream } from '../shared/contract';
 import { hookDefinitions, lifecycleGroups } from '../shared/hooks';
 import { appInfo, type StudioHost } from './app-info';
 import { environmentHandlers } from './authoring/environments';
@@ -24,6 +24,8 @@ export interface CoreOptions extends StudioServicesOptions {
 
 export interface StudioCore {
   handlers: Handlers;
+  /** The events the core pushes (shared/contract/events.ts); the hosts carry them to the page. */
+  events: EventStream;
   /** Stops the engine's workers and closes the workspace; hosts call it once, on shutdown. */
   close(): Promise<void>;
 }
@@ -81,5 +83,5 @@ export function createHandlers(options: CoreOptions): StudioCore {
     ...traceHandlers(services),
     ...publishHandlers(services),
   };
-  return { handlers: withDeclaredErrors(handlers), close: () => services.close() };
+  return { handlers: withDeclaredErrors(handlers), events: services.events, close: () => services.close() };
 }

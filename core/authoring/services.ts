@@ -5,6 +5,7 @@ import { Keychain, keychainLabel, RuntimeTokenStore, SecretStore } from '../secr
 import { Publisher } from '../publish/publisher';
 import { ReplayJobs, staleRunMessage } from '../replay/replay-jobs';
 import { resolveDataDir, Workspace } from '../store';
+import { EventBus } from '../events/event-bus';
 import { EnvironmentSecrets } from './environment-secrets';
 
 // The services behind the authoring channels, each made on first use: opening the workspace
@@ -25,6 +26,11 @@ export interface StudioServicesOptions {
 
 export class StudioServices {
   readonly keychainLabel = keychainLabel();
+  /** The events pushed to the page (replay progress, publish steps, imports); the hosts carry them. */
+  readonly events = new EventBus({
+    onError: (name, error) =>
+      process.emitWarning(`event ${name}: ${error instanceof Error ? error.message : String(error)}`),
+  });
   /** Routes the pool's helpers.secret reads to the environment a run asked for. */
   readonly environmentSecrets = new EnvironmentSecrets((environment) => this.secrets().provider(environment));
   private readonly keychain: Keychain;

@@ -1,3 +1,4 @@
 export * from './channels';
+export * from './events';
 export * from './result';
-export { createClient, type StudioClient, type Transport } from './client';
+export { createClient, type Listen, type StudioClient, type Transport } from './client';

@@ -65,6 +65,18 @@ export const publishStepSchema = z.object({
   detail: z.string().optional(),
 });
 
+/** A publish job as `publish.progress` answers it and `publish.steps` pushes it. */
+export const publishProgressSchema = z.object({
+  jobId: z.string(),
+  environment: z.string(),
+  status: z.enum(['running', 'done', 'failed']),
+  steps: z.array(publishStepSchema),
+  result: z.object({ version: z.number().int(), hash: z.string() }).optional(),
+  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  /** The replay run of the pinned suite, when the suite step ran. */
+  suiteRunId: z.number().int().optional(),
+});
+
 const versionEntry = z.object({
   version: z.number().int(),
   hash: z.string(),
@@ -131,16 +143,7 @@ export const publishChannels = {
   'publish.progress': {
     description: "A publish job's steps, and its result or error once it has ended.",
     input: z.object({ jobId: z.string().min(1).max(100) }).strict(),
-    output: z.object({
-      jobId: z.string(),
-      environment: z.string(),
-      status: z.enum(['running', 'done', 'failed']),
-      steps: z.array(publishStepSchema),
-      result: z.object({ version: z.number().int(), hash: z.string() }).optional(),
-      error: z.object({ code: z.string(), message: z.string() }).optional(),
-      /** The replay run of the pinned suite, when the suite step ran. */
-      suiteRunId: z.number().int().optional(),
-    }),
+    output: publishProgressSchema,
     errors: ['NOT_FOUND'],
   },
   'publish.history': {
