@@ -221,6 +221,8 @@ export const replayChannels = {
         text: z.string().max(30 * 1024 * 1024),
         /** Shown in messages; not read. */
         fileName: z.string().max(500).optional(),
+        /** Names this import's `import.progress` events (shared/contract/events.ts); none are pushed without it. */
+        importId: z.string().min(1).max(100).optional(),
         tags: z.array(z.string().max(100)).max(20).optional(),
         pinned: z.boolean().optional(),
       })
