@@ -59,6 +59,10 @@ export interface PushedEvent<E extends EventName = EventName> {
 
 /** A stream of pushed events, as a transport delivers it to the client. */
 export interface EventStream {
-  /** Starts delivering; returns the function that stops. */
-  subscribe(listener: (event: PushedEvent) => void): () => void;
+  /**
+   * Starts delivering; returns the function that stops. The stream calls `onOpen` once it is
+   * connected and again after every reconnect: events pushed while it was not connected are lost,
+   * so a listener reads the state it follows each time (docs/architecture.md, "Pushed events").
+   */
+  subscribe(listener: (event: PushedEvent) => void, onOpen?: () => void): () => void;
 }
