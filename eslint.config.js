@@ -14,6 +14,12 @@ import tseslint from 'typescript-eslint';
 // - integrations/ (plugins for auth frameworks, e.g. better-auth) and the example host apps in
 //   examples/ run inside someone else's server: shared/, runtime/ and npm packages, never the studio
 //   (core/, cli/, renderer/, electron/). Tests there drive the CLI as a child process, not by import.
+// - core/ (the services behind the contract) runs in Electron's utility process, the web host and the
+//   CLI alike: shared/ and Node only, never a host (cli/, electron/, renderer/) nor runtime/, which
+//   it reaches over HTTP (its tests start the built runtime as a child process);
+// - cli/ is a Node program over core/: never electron/ or renderer/. Its `runtime` command starts
+//   the reference runtime server, so it may import exactly that command and its process I/O from
+//   runtime/server/, nothing else of runtime/.
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((name) => `node:${name}`)];
 const noNodeBuiltins = { paths: nodeBuiltins.map((name) => ({ name, message: 'This code must run without Node.' })) };
 const forbid = (group, message) => ({ group, message });
@@ -58,6 +64,31 @@ export const boundaryRules = {
       ),
     ],
   },
+  core: {
+    patterns: [
+      forbid(
+        ['**/cli/**', '**/cli', '**/renderer/**', '**/renderer', '**/electron/**', '**/electron', 'electron/*'],
+        'core/ serves every host: it may import shared/ and Node, not a host (cli/, electron/, renderer/).',
+      ),
+      forbid(
+        ['**/runtime/**', '**/runtime'],
+        'core/ reaches the runtime over HTTP (core/publish/runtime-client.ts), never by import.',
+      ),
+    ],
+  },
+  cli: {
+    patterns: [
+      forbid(
+        ['**/renderer/**', '**/renderer', '**/electron/**', '**/electron', 'electron/*'],
+        'The CLI is a Node program over core/: no Electron and no renderer.',
+      ),
+      {
+        // A regular expression, because a group pattern cannot allow a file inside a folder it refuses.
+        regex: '^(?!(\\.\\./)+runtime/server/(command|process-io)$)(\\.\\./)+runtime(/|$)',
+        message: 'The CLI imports only the runtime command (runtime/server/command, runtime/server/process-io).',
+      },
+    ],
+  },
   integrations: {
     patterns: [
       forbid(
@@ -91,6 +122,8 @@ export default tseslint.config(
   },
   { files: ['shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.shared] } },
   { files: ['runtime/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.runtime] } },
+  { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.core] } },
+  { files: ['cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.cli] } },
   {
     files: ['integrations/**/*.{ts,mjs}', 'examples/**/*.{ts,mjs}'],
     rules: { 'no-restricted-imports': ['error', boundaryRules.integrations] },

@@ -33,6 +33,27 @@ describe('import boundaries', () => {
     ['shared/hooks/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;"],
     ['shared/engine/x.ts', "import { Worker } from 'node:worker_threads';\nexport const a = Worker;"],
     ['shared/engine/node/x.ts', "import { App } from '../../../renderer/src/app/App';\nexport const a = App;"],
+    ['core/x.ts', "import { main } from '../cli/main';\nexport const a = main;"],
+    ['core/authoring/x.ts', "import { commands } from '../../cli/commands';\nexport const a = commands;"],
+    ['core/x.ts', "import { createMainWindow } from '../electron/main/window';\nexport const a = createMainWindow;"],
+    ['core/x.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['core/x.ts', "import { App } from '../renderer/src/app/App';\nexport const a = App;"],
+    ['core/publish/x.ts', "import { startServer } from '../../runtime/server';\nexport const a = startServer;"],
+    [
+      'core/publish/x.ts',
+      "import { runRuntimeCommand } from '../../runtime/server/command';\nexport const a = runRuntimeCommand;",
+    ],
+    ['core/x.ts', "import * as runtime from '../runtime';\nexport const a = runtime;"],
+    ['cli/x.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['cli/x.ts', "import { ipcMain } from 'electron/main';\nexport const a = ipcMain;"],
+    [
+      'cli/commands/x.ts',
+      "import { createMainWindow } from '../../electron/main/window';\nexport const a = createMainWindow;",
+    ],
+    ['cli/commands/x.ts', "import { App } from '../../renderer/src/app/App';\nexport const a = App;"],
+    ['cli/commands/x.ts', "import { startServer } from '../../runtime/server/server';\nexport const a = startServer;"],
+    ['cli/commands/x.ts', "import * as runtime from '../../runtime';\nexport const a = runtime;"],
+    ['cli/x.ts', "import { processIo } from '../runtime/server/process-io-extra';\nexport const a = processIo;"],
   ])('refuses in %s: %s', async (file, code) => {
     expect(await boundaryErrors(file, code)).toHaveLength(1);
   });
@@ -42,6 +63,15 @@ describe('import boundaries', () => {
     ['shared/engine/node/x.ts', "import { Worker } from 'node:worker_threads';\nexport const a = Worker;"],
     ['core/x.ts', "import { readFileSync } from 'node:fs';\nexport const a = readFileSync;"],
     ['electron/main/x.ts', "import { app } from 'electron';\nexport const a = app;"],
+    ['core/x.ts', "import { hookIds } from '../shared/hooks';\nexport const a = hookIds;"],
+    ['core/publish/x.ts', "import { RuntimeClient } from './runtime-client';\nexport const a = RuntimeClient;"],
+    ['cli/x.ts', "import { createHandlers } from '../core/authoring';\nexport const a = createHandlers;"],
+    [
+      'cli/commands/x.ts',
+      "import { runRuntimeCommand } from '../../runtime/server/command';\nexport const a = runRuntimeCommand;",
+    ],
+    ['cli/commands/x.ts', "import { processIo } from '../../runtime/server/process-io';\nexport const a = processIo;"],
+    ['cli/commands/x.ts', "import { runtimeCommand } from './runtime';\nexport const a = runtimeCommand;"],
   ])('allows in %s: %s', async (file, code) => {
     expect(await boundaryErrors(file, code)).toEqual([]);
   });
