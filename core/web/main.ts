@@ -46,6 +46,7 @@ async function main(): Promise<void> {
     rendererDir: values.renderer,
     host: values.host === 'localhost' ? '127.0.0.1' : values.host,
     port,
+    events: core.events,
     log: (line) => process.stderr.write(`${line}\n`),
   });
   process.stdout.write(`Pipeline Studio (web mode) is ready: ${host.url}\n`);

@@ -2,8 +2,10 @@ import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { EventStream } from '../../shared/contract';
 import type { Router } from '../router';
 import { contentSecurityPolicy, contentTypeOf, lookupInside } from '../static-files';
+import { createEventStreams } from './event-stream';
 import { checkRequest, tokenMatches } from './request-guard';
 
 export interface WebHostOptions {
@@ -18,6 +20,12 @@ export interface WebHostOptions {
   token?: string;
   /** Largest request body accepted, in bytes. */
   maxBodyBytes?: number;
+  /** The core's pushed events, sent to each page over Server-Sent Events at `/s/<token>/events`. */
+  events?: EventStream;
+  /** Event streams open at once, at most (a page holds one). */
+  maxEventStreams?: number;
+  /** How often an idle event stream gets a comment line so that it stays open. */
+  heartbeatMs?: number;
   log?: (line: string) => void;
 }
 
@@ -75,6 +83,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
   const prefix = `/s/${token}/`;
   let allowedHosts: string[] = [];
+  const streams = createEventStreams({
+    events: options.events,
+    headers: securityHeaders,
+    maxStreams: options.maxEventStreams ?? 16,
+    heartbeatMs: options.heartbeatMs ?? 15_000,
+    maxBufferedBytes: 4 * 1024 * 1024,
+  });
 
   const server = createServer((request, response) => {
     handle(request, response).catch((error: unknown) => {
@@ -107,6 +122,11 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const givenToken = url.pathname.startsWith('/s/') ? url.pathname.slice(3).split('/', 1)[0] : null;
     if (!tokenMatches(token, givenToken)) return send(response, 401, 'missing or wrong token');
     const rest = url.pathname.slice(prefix.length);
+
+    if (rest === 'events') {
+      if (request.method !== 'GET') return send(response, 405, 'use GET');
+      return streams.open(response);
+    }
 
     if (rest.startsWith('rpc/')) {
       if (request.method !== 'POST') return send(response, 405, 'use POST');
@@ -166,6 +186,8 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     token,
     close: () =>
       new Promise<void>((resolve) => {
+        // Open event streams would keep their connections (and close()) waiting: end them first.
+        streams.closeAll();
         server.close(() => resolve());
         server.closeAllConnections();
       }),
