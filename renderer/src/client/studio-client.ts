@@ -1,8 +1,18 @@
-import { createClient, type ChannelName, type Result, type StudioClient, type Transport } from '@shared/contract';
+import {
+  contractEvents,
+  createClient,
+  eventNames,
+  type ChannelName,
+  type PushedEvent,
+  type Result,
+  type StudioClient,
+  type Transport,
+} from '@shared/contract';
+import { serverSentEvents } from './server-sent-events';
 
 declare global {
   interface Window {
-    /** Set by the desktop app's preload: the contract's client over IPC. Absent in web mode. */
+    /** Set by the desktop app's preload: the contract's client over its MessagePort. Absent in web mode. */
     studio?: StudioClient;
   }
 }
@@ -34,4 +44,14 @@ const httpTransport: Transport = async (channel: ChannelName, input: unknown): P
   return (await response.json()) as Result<unknown>;
 };
 
-export const studio: StudioClient = window.studio ?? createClient(httpTransport);
+/** Web mode's pushed events, on the same token-scoped path; payloads are checked against the contract. */
+const webEvents = serverSentEvents({
+  url: new URL('events', document.baseURI).href,
+  names: eventNames,
+  parse: (name, payload) => {
+    const parsed = contractEvents[name].payload.safeParse(payload);
+    return parsed.success ? ({ name, payload: parsed.data } as PushedEvent) : null;
+  },
+});
+
+export const studio: StudioClient = window.studio ?? createClient(httpTransport, webEvents);

@@ -1,14 +1,12 @@
 import { useEffect, useEffectEvent, useState } from 'react';
+import { followJob } from '../../client/follow-job';
 import { studio } from '../../client/studio-client';
-import { startPolling } from '../runs/poller';
 import type { PublishProgress } from './publish-text';
 
-/** How often a running publish is asked for its progress. */
-export const publishPollMs = 250;
-
 /**
- * The progress of a publish job, polled while it runs and the view is mounted; `onEnded` once it
- * is done or failed (then history and environments can be refreshed).
+ * The progress of a publish job while the view is mounted: read once each time the event stream
+ * (re)connects, then taken from the `publish.steps` events the core pushes on every step change.
+ * `onEnded` once it is done or failed (then history and environments can be refreshed).
  */
 export function usePublishProgress(
   jobId: string | null,
@@ -21,21 +19,20 @@ export function usePublishProgress(
 
   useEffect(() => {
     if (jobId === null) return;
-    return startPolling(async () => {
-      const answer = await studio.publish.progress({ jobId });
-      if (!answer.ok) {
+    return followJob<PublishProgress>({
+      listen: (listener, onOpen) => studio.listen('publish.steps', listener, onOpen),
+      isMine: (progress) => progress.jobId === jobId,
+      read: () => studio.publish.progress({ jobId }),
+      isRunning: (progress) => progress.status === 'running',
+      onState: (progress) => setState({ jobId, progress, error: null }),
+      onError: (error) =>
         setState((previous) => ({
           jobId,
           progress: previous?.jobId === jobId ? previous.progress : null,
-          error: answer.error.message,
-        }));
-        return answer.error.code !== 'NOT_FOUND';
-      }
-      setState({ jobId, progress: answer.value, error: null });
-      if (answer.value.status === 'running') return true;
-      ended(answer.value);
-      return false;
-    }, publishPollMs);
+          error: error.message,
+        })),
+      onEnded: (progress) => ended(progress),
+    });
   }, [jobId]);
 
   return state?.jobId === jobId ? { progress: state.progress, error: state.error } : { progress: null, error: null };

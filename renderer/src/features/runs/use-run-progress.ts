@@ -1,16 +1,14 @@
 import { useEffect, useEffectEvent, useState } from 'react';
 import type { ChannelOutput } from '@shared/contract';
+import { followJob } from '../../client/follow-job';
 import { studio } from '../../client/studio-client';
-import { startPolling } from './poller';
 
 export type ReplayProgress = ChannelOutput<'replay.progress'>;
 
-/** How often a running replay is asked for its progress. */
-export const progressIntervalMs = 250;
-
 /**
- * The progress of a running run, polled while `running` and the view is mounted; `onEnded` once the
- * run is no longer running (then its results can be loaded).
+ * The progress of a running run while `running` and the view is mounted: read once each time the
+ * event stream (re)connects, then taken from the `replay.progress` events the core pushes on every
+ * batch. `onEnded` once the run is no longer running (then its results can be loaded).
  */
 export function useRunProgress(
   runId: number | null,
@@ -24,21 +22,20 @@ export function useRunProgress(
 
   useEffect(() => {
     if (runId === null || !running) return;
-    return startPolling(async () => {
-      const answer = await studio.replay.progress({ runId });
-      if (!answer.ok) {
+    return followJob<ReplayProgress>({
+      listen: (listener, onOpen) => studio.listen('replay.progress', listener, onOpen),
+      isMine: (progress) => progress.runId === runId,
+      read: () => studio.replay.progress({ runId }),
+      isRunning: (progress) => progress.status === 'running',
+      onState: (progress) => setState({ runId, progress, error: null }),
+      onError: (error) =>
         setState((previous) => ({
           runId,
           progress: previous?.runId === runId ? previous.progress : null,
-          error: answer.error.message,
-        }));
-        return answer.error.code !== 'NOT_FOUND';
-      }
-      setState({ runId, progress: answer.value, error: null });
-      if (answer.value.status === 'running') return true;
-      ended(answer.value);
-      return false;
-    }, progressIntervalMs);
+          error: error.message,
+        })),
+      onEnded: (progress) => ended(progress),
+    });
   }, [runId, running]);
 
   return state?.runId === runId ? { progress: state.progress, error: state.error } : { progress: null, error: null };
