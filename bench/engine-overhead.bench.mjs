@@ -3,8 +3,12 @@
 //   bare        a wasmoon function compiled once and called directly (event and ctx through
 //               wasmoon's own converter, as bench/lib/bare-wasmoon.mjs does): the floor
 //   sandbox     createSandbox in this thread: fresh env per run, count hook, memory cap, JSON in/out
-//   pool        pool.runScript with 1 worker, one run at a time: adds the thread hop both ways
+//   pool        pool.runScript with 1 worker, one run at a time: adds the thread hop both ways and
+//               the pipeline job around it (runScript is a one-layer plan, with its trace)
 //   pool x20    the same pool with 20 runs in flight: what a busy worker costs per run
+// In the pool a script starts a first layer, so ctx.results is empty there (final-decision takes
+// its "no risk score" branch); the value check below compares bare and sandbox, which get the
+// same ctx.
 // Two cases: a trivial script (`return true`: the fixed cost of a run) and the five scripts of the
 // pipeline fixture, cycled (a typical run). Figures are µs per run, median of several rounds after
 // a warm-up; ratios are variant / bare (1.0 = no overhead; below 1 means faster than bare).

@@ -3,7 +3,8 @@
 // (tools and tests), without the watchdog that stops a script stuck inside a C function.
 
 export { createEnginePool, EngineError } from './pool';
-export type { EnginePool, EnginePoolOptions, PipelineRun } from './pool';
+export type { EnginePool, EnginePoolOptions, PipelineRun, RunPipelineOptions } from './pool';
+export { requestPlan, singleScriptPlan, type SingleScript } from './single-script-plan';
 export type { WorkerFetchOptions } from './worker';
 export { createSandbox } from './sandbox/sandbox';
 export type { RunOptions, Sandbox, SandboxOptions } from './sandbox/sandbox';

@@ -76,6 +76,15 @@ describe('running scripts', { timeout: testTimeout }, () => {
     expect(outcome).toMatchObject({ ok: true, value: { allow: true }, logs: [{ level: 'info', message: 'hi' }] });
   });
 
+  test("runScript is a one-layer pipeline job that returns the script's own outcome, unjudged", async () => {
+    const engines = pool();
+    // A blocking hook would refuse "yes" (INVALID_RESULT); the lone script's caller judges it instead.
+    const outcome = await engines.runScript(request('helpers.log("warn", "careful") return "yes"', { id: 'lone' }));
+    expect(outcome).toMatchObject({ scriptId: 'lone', ok: true, value: 'yes', logs: [{ level: 'warn' }] });
+    expect(outcome.error).toBeUndefined();
+    expect(outcome.instructions).toBeGreaterThan(0);
+  });
+
   test('many runs at once all complete, on every worker', async () => {
     const engines = pool({ workers: 2 });
     const outcomes = await Promise.all(

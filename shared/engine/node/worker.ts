@@ -8,7 +8,6 @@ import type {
   JsonObject,
   ScriptOutcome,
   ScriptRunner,
-  ScriptRunRequest,
   ScriptUnit,
 } from '../types';
 import { createGuardedFetch, type GuardedFetchOptions } from './helpers/fetch';
@@ -17,13 +16,15 @@ import { ExecutionSlotWriter } from './sandbox/execution-slot';
 import type { ExecutionMonitor } from './sandbox/engine';
 import { createSandbox, type Sandbox } from './sandbox/sandbox';
 
-// The engine worker (bundled to dist/node/engine-worker.mjs): one Lua sandbox per thread. It runs
-// single scripts and whole pipeline runs for one event; a pipeline runs here rather than one
-// message per script, and its plan is cached by id so that it is not sent with every event.
+// The engine worker (bundled to dist/node/engine-worker.mjs): one Lua sandbox per thread. It knows
+// one kind of job, a pipeline run for one event (a lone script is a plan of one layer,
+// single-script-plan.ts); the pipeline runs here rather than one message per script, and its plan
+// is cached by id so that it is not sent with every event.
 // While a script executes Lua, the execution slot says which and until when; the pool terminates
 // this thread when a script overstays (a C function that no hook interrupts and that does not
 // return to Lua).
-// Secret values live in the main thread: helpers.secret asks for them over the port.
+// Secret values live in the main thread: helpers.secret asks for them over the port, naming its
+// job, whose provider answers (worker-handle.ts).
 
 /** The options of createGuardedFetch that can cross to a thread (no functions). */
 export interface WorkerFetchOptions {
@@ -39,7 +40,6 @@ export interface EngineWorkerData {
 }
 
 export type ToWorker =
-  | { type: 'script'; jobId: number; request: ScriptRunRequest }
   | {
       type: 'pipeline';
       jobId: number;
@@ -52,7 +52,6 @@ export type ToWorker =
 
 export type FromWorker =
   | { type: 'ready' }
-  | { type: 'script-done'; jobId: number; outcome: ScriptOutcome }
   // The result and trace travel as one JSON string: structured-cloning ~6 KB of nested objects per
   // event cost more worker time than JSON.stringify/parse (measured in bench/replay-throughput).
   | { type: 'pipeline-done'; jobId: number; payload: string }
@@ -137,11 +136,6 @@ function cachePlan(planId: string, plan: ExecutionPlan): CachedPlan {
   return cached;
 }
 
-async function runScriptJob(sandbox: Sandbox, jobId: number, request: ScriptRunRequest): Promise<void> {
-  const outcome = await sandbox.run(request, { monitor: monitorFor(jobId, -1, -1), secret: secretFor(jobId) });
-  post({ type: 'script-done', jobId, outcome });
-}
-
 async function runPipelineJob(sandbox: Sandbox, message: Extract<ToWorker, { type: 'pipeline' }>): Promise<void> {
   const { jobId, planId, forced } = message;
   const cached = message.plan ? cachePlan(planId, message.plan) : plans.get(planId);
@@ -178,8 +172,7 @@ async function handle(message: ToWorker): Promise<void> {
   }
   const sandbox = await sandboxReady;
   try {
-    if (message.type === 'script') await runScriptJob(sandbox, message.jobId, message.request);
-    else await runPipelineJob(sandbox, message);
+    await runPipelineJob(sandbox, message);
   } catch (thrown) {
     post({
       type: 'job-failed',
