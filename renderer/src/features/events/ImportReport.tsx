@@ -1,10 +1,13 @@
-import { useSyncExternalStore } from 'react';
+import { useEffect, useSyncExternalStore } from 'react';
+import { studio } from '../../client/studio-client';
 import { eventImports } from './event-imports';
 import { importSummary, unlistedProblems } from './import-summary';
 
 /** What the last import kept and skipped, with the bad lines by number; dismissible. */
 export function ImportReport() {
   const { files } = useSyncExternalStore(eventImports.subscribe, eventImports.getState);
+  // The core pushes how far it has read the file being imported; the store keeps only its own imports'.
+  useEffect(() => studio.listen('import.progress', (event) => eventImports.progress(event)), []);
   if (files.length === 0) return null;
   const importing = files.some((file) => file.status === 'importing');
   const failed = files.some((file) => file.status === 'failed' || (file.status === 'done' && file.result.problemCount));
@@ -21,7 +24,10 @@ export function ImportReport() {
             <p>
               <code>{file.fileName}</code>
               {': '}
-              {file.status === 'importing' && 'importing…'}
+              {file.status === 'importing' &&
+                (file.progress && file.progress.total > 0
+                  ? `importing… ${file.progress.read.toLocaleString('en-US')} / ${file.progress.total.toLocaleString('en-US')} lines`
+                  : 'importing…')}
               {file.status === 'failed' && <span className="error">{file.message}</span>}
               {file.status === 'done' && <strong>{importSummary(file.result)}</strong>}
             </p>

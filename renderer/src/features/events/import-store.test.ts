@@ -41,4 +41,46 @@ describe('ImportStore', () => {
       { fileName: 'gone.ndjson', status: 'failed', message: 'gone.ndjson could not be read.' },
     ]);
   });
+
+  it("names each file by an importId and shows the core's progress for the file being imported", async () => {
+    const ids = ['imp-1', 'imp-2'];
+    const sentIds: string[] = [];
+    let finish: (() => void) | null = null;
+    const store = new ImportStore(
+      (_text, _fileName, importId) => {
+        sentIds.push(importId);
+        return new Promise((resolve) => {
+          finish = () => resolve({ ok: true, value: { imported: 1, duplicates: 0, problems: [], problemCount: 0 } });
+        });
+      },
+      () => ids.shift()!,
+    );
+    const event = (importId: string, read: number) => ({
+      importId,
+      status: 'running' as const,
+      read,
+      total: 10,
+      imported: read,
+      duplicates: 0,
+      problems: 0,
+    });
+    const done = store.importFiles([file('a.ndjson', '{}'), file('b.ndjson', '{}')]);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(sentIds).toEqual(['imp-1']);
+    store.progress(event('imp-1', 4));
+    store.progress(event('someone-else', 9)); // another page's import
+    store.progress(event('imp-2', 9)); // not started yet
+    expect(store.getState().files).toEqual([
+      { fileName: 'a.ndjson', status: 'importing', importId: 'imp-1', progress: { read: 4, total: 10 } },
+      { fileName: 'b.ndjson', status: 'importing' },
+    ]);
+    finish!();
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(sentIds).toEqual(['imp-1', 'imp-2']);
+    store.progress(event('imp-1', 10)); // late: that file is done
+    expect(store.getState().files[0]).toMatchObject({ status: 'done' });
+    finish!();
+    await done;
+    expect(store.getState().files.map((entry) => entry.status)).toEqual(['done', 'done']);
+  });
 });
