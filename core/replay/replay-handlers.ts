@@ -1,13 +1,16 @@
-import type { StudioServices } from '../authoring/services';
 import type { Handlers } from '../router';
 import { storeFilter } from './event-library';
-import type { ReplaySelection } from './replay-jobs';
+import type { ReplayJobs, ReplaySelection } from './replay-jobs';
 import { runView } from './views';
 
-// replay.start / replay.progress / replay.cancel over the services' ReplayJobs (replay-jobs.ts).
+// replay.start / replay.progress / replay.cancel over the one replay orchestrator (replay-jobs.ts).
+
+export interface ReplayHandlersDeps {
+  replayJobs: Pick<ReplayJobs, 'start' | 'progress' | 'cancel'>;
+}
 
 export function replayHandlers(
-  services: StudioServices,
+  services: ReplayHandlersDeps,
 ): Pick<Handlers, 'replay.start' | 'replay.progress' | 'replay.cancel'> {
   return {
     'replay.start': ({ selection, label, environment }) => {

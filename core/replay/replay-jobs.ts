@@ -1,96 +1,69 @@
-import { ContractError, type ChannelOutput } from '../../shared/contract';
-import {
-  BundleInvalidError,
-  planHook,
-  summarizeReplay,
-  type Bundle,
-  type ReplayLine,
-  type ReplaySummary,
-} from '../../shared/engine';
-import type { EnginePool } from '../../shared/engine/node';
-import { bundleHash, scriptHash } from '../../shared/engine/node/bundle-files';
-import { maxConcurrentRuns } from '../../shared/engine/limits';
-import type { HookId } from '../../shared/hooks';
-import type { EnvironmentSecrets } from '../authoring/environment-secrets';
-import type { ReplayRun, ResultCounts, StoredEvent, Workspace } from '../store';
-import { replayEvents } from './replay-runner';
+import { ContractError } from '../../shared/contract';
+import type { Bundle, ReplayLine, SecretProvider } from '../../shared/engine';
+import type { CoreEvents } from '../events/event-bus';
+import type { ReplayRun, Workspace } from '../store';
+import { ReplayJob } from './replay-job';
+import { storedProgress, type ReplayProgress } from './replay-progress';
+import type { PipelineExecutor } from './replay-runner';
+import { nothingMessage, plannedBundle, selectEvents, type ReplaySelection } from './replay-selection';
+import { workspaceSink } from './replay-sink';
 
-// Replay jobs: `replay.start` checks what it can at once (the selection, the environment, that the
-// pipeline plans), creates the run row and answers; the replay itself runs in the background on
-// the replay pool while the UI polls `replay.progress`. Decided here:
+// The one replay orchestrator: the studio's replay.* channels, `pipeline-studio replay --workspace`
+// and the publish's pinned-suite gate all start runs here. `start` checks what it can at once (the
+// selection, the environment, that the pipeline plans), creates the run row and answers; the run
+// itself goes on in the background (replay-job.ts) and pushes `replay.progress` as it stores
+// results and when it ends. Decided here:
 // - one replay at a time in this process (a second start is BUSY): the replay pool is sized to the
 //   machine and a second replay would only halve the first one's speed;
-// - the environment's secrets are admitted for the whole replay (EnvironmentSecrets): the editor's
-//   runs of that environment go on beside it, runs of another environment wait until it ends;
-// - results are appended in batches (every 200 lines or 250 ms) and traces go through a
-//   TraceBatcher tagged with the event and run ids; progress counters live here, in memory;
-// - `done` counts the lines stored or about to be (in input order), not events finished out of
-//   order, so a finished run's `done` is its number of results;
-// - cancel aborts, waits for the events in flight (bounded by their scripts' timeouts) and answers
-//   once the run is marked: a poll after it sees `cancelled`. Every event finished is kept; a
-//   cancel that comes after the last event finished leaves the run `done`;
+// - the run environment's secrets travel with each of its events (secretsFor), so replays and the
+//   editor's runs of any environment share pools without ever reading another's values;
 // - the last job stays in memory, so its progress is exact even if writing its end failed; other
 //   runs answer from the store.
+
+export type { ReplayProgress } from './replay-progress';
+export type { ReplaySelection } from './replay-selection';
 
 export const defaultReplayEnvironment = 'staging';
 /** A run left `running` by a studio that stopped (crash, kill) gets this message on the next open. */
 export const staleRunMessage = 'the studio stopped during this replay';
 
-const resultBatchLines = 200;
-const resultBatchMs = 250;
-/** The estimate waits for this many events, or this share of them, whichever comes first. */
-const etaMinEvents = 50;
-const etaMinShare = 0.05;
-
-export type ReplayProgress = ChannelOutput<'replay.progress'>;
-
-export type ReplaySelection =
-  | { kind: 'events'; ids: string[] }
-  | { kind: 'pinned' }
-  | { kind: 'filter'; filter: Parameters<Workspace['events']['list']>[0] };
-
 export interface ReplayJobsDeps {
   workspace(): Workspace;
   /** The replay pool (created on first use). */
-  engine(): EnginePool;
-  secrets: EnvironmentSecrets;
+  engine(): PipelineExecutor;
+  /** The keychain secrets of an environment, as scripts read them through helpers.secret. */
+  secretsFor(environment: string): SecretProvider;
+  /** Where `replay.progress` is pushed. */
+  events: CoreEvents;
 }
 
-interface Job {
-  runId: number;
-  total: number;
-  status: ReplayRun['status'];
-  message?: string;
-  done: number;
-  allowed: number;
-  denied: number;
-  errors: number;
-  mismatches: number;
-  startedAt: number;
-  /** Frozen when the job ends. */
-  elapsedMs?: number;
-  controller: AbortController;
-  finished: Promise<void>;
+export interface ReplayStart {
+  selection: ReplaySelection;
+  label?: string | undefined;
+  /** Whose secrets the scripts read; default staging. */
+  environment?: string | undefined;
+  /** Replayed instead of the workspace's current pipeline (a publish's bundle); the run stores its hash. */
+  bundle?: Bundle | undefined;
+  /** Events in flight at once; default the engine's limit. */
+  concurrency?: number | undefined;
+  /** Each result as it is stored, in input order (the CLI prints them). */
+  onLine?: ((line: ReplayLine) => void) | undefined;
 }
 
 export class ReplayJobs {
-  private job: Job | null = null;
+  private job: ReplayJob | null = null;
   private closing = false;
 
   constructor(private readonly deps: ReplayJobsDeps) {}
 
   /** Whether this run is the one replaying now. */
   isRunning(runId: number): boolean {
-    return this.job?.runId === runId && this.job.status === 'running';
+    return this.job?.runId === runId && this.job.running;
   }
 
-  start(input: {
-    selection: ReplaySelection;
-    label?: string | undefined;
-    environment?: string | undefined;
-  }): ReplayRun {
+  start(input: ReplayStart): ReplayRun {
     if (this.closing) throw new ContractError('UNAVAILABLE', 'The studio core is shutting down.');
-    if (this.job?.status === 'running') {
+    if (this.job?.running) {
       throw new ContractError(
         'BUSY',
         `Replay run ${this.job.runId} is still running; cancel it or wait for it to end.`,
@@ -103,8 +76,8 @@ export class ReplayJobs {
     }
     const events = selectEvents(workspace, input.selection);
     if (events.length === 0) throw new ContractError('NOTHING_TO_REPLAY', nothingMessage(input.selection));
-    const { bundle, hash } = plannedBundle(workspace, events);
     const hooks = new Set(events.map((event) => event.hook));
+    const { bundle, hash } = plannedBundle(input.bundle ?? (() => workspace.exportBundle()), hooks);
     const hook = hooks.size === 1 ? [...hooks][0] : undefined;
     const run = workspace.replays.start({
       bundleHash: hash,
@@ -113,252 +86,56 @@ export class ReplayJobs {
       ...(input.label !== undefined ? { label: input.label } : {}),
       environment,
     });
-    const job: Job = {
+    this.job = new ReplayJob({
       runId: run.id,
-      total: events.length,
-      status: 'running',
-      done: 0,
-      allowed: 0,
-      denied: 0,
-      errors: 0,
-      mismatches: 0,
-      startedAt: performance.now(),
-      controller: new AbortController(),
-      finished: Promise.resolve(),
-    };
-    this.job = job;
-    job.finished = this.execute(job, workspace, { bundle, hash, events, environment });
+      bundle,
+      bundleHash: hash,
+      events,
+      engine: () => this.deps.engine(),
+      secrets: () => this.deps.secretsFor(environment),
+      sink: workspaceSink(workspace, run.id),
+      concurrency: input.concurrency,
+      onLine: input.onLine,
+      onProgress: (progress) => this.deps.events.emit('replay.progress', progress),
+    });
     return run;
   }
 
   progress(runId: number): ReplayProgress {
-    const job = this.job;
-    if (job?.runId === runId) return jobProgress(job);
-    const run = this.deps.workspace().replays.get(runId);
-    if (!run) throw new ContractError('NOT_FOUND', `There is no replay run ${runId}.`);
-    return this.storedProgress(run);
+    if (this.job?.runId === runId) return this.job.progress();
+    return storedProgress(this.storedRun(runId), () => this.deps.workspace().replays.counts(runId), Date.now());
   }
 
+  /**
+   * Resolves with the run's final progress once it has ended. A run replaying in another process
+   * (the CLI) cannot be watched from here: it answers that run's stored progress.
+   */
+  async finished(runId: number): Promise<ReplayProgress> {
+    if (this.job?.runId === runId) return this.job.finished;
+    return this.progress(runId);
+  }
+
+  /** Stops the run; answers once it is marked, `cancelled: false` when it had already ended. */
   async cancel(runId: number): Promise<{ cancelled: boolean }> {
     const job = this.job;
-    if (job?.runId === runId && job.status === 'running') {
-      job.controller.abort();
-      await job.finished;
-      // Narrowed to 'running' above, but `finished` has moved it on.
-      const ended = job.status as Job['status'];
-      return { cancelled: ended === 'cancelled' };
+    if (job?.runId === runId && job.running) {
+      const end = await job.cancel();
+      return { cancelled: end.status === 'cancelled' };
     }
-    if (!this.deps.workspace().replays.get(runId)) {
-      throw new ContractError('NOT_FOUND', `There is no replay run ${runId}.`);
-    }
-    // Finished, or running in another process (the CLI), which this one cannot stop.
+    // Ended, or running in another process (the CLI), which this one cannot stop.
+    this.storedRun(runId);
     return { cancelled: false };
   }
 
   /** Refuses new replays, cancels the running one and waits until its run is marked cancelled. */
   async shutdown(): Promise<void> {
     this.closing = true;
-    const job = this.job;
-    if (job?.status === 'running') {
-      job.controller.abort();
-      await job.finished;
-    }
+    if (this.job?.running) await this.job.cancel();
   }
 
-  private async execute(
-    job: Job,
-    workspace: Workspace,
-    work: { bundle: Bundle; hash: string; events: StoredEvent[]; environment: string },
-  ): Promise<void> {
-    const sink = workspace.traceSink();
-    const pending: ReplayLine[] = [];
-    let stored = 0;
-    let lastFlush = performance.now();
-    let failure: unknown;
-    const flushResults = () => {
-      lastFlush = performance.now();
-      if (pending.length === 0) return;
-      const lines = pending.splice(0);
-      workspace.replays.addResults(job.runId, stored, lines);
-      stored += lines.length;
-    };
-    const fail = (error: unknown) => {
-      failure ??= error;
-      job.controller.abort();
-    };
-
-    let summary: ReplaySummary | undefined;
-    try {
-      const pool = this.deps.engine();
-      const outcome = await this.deps.secrets.run(work.environment, () =>
-        replayEvents({
-          executor: pool,
-          bundle: work.bundle,
-          bundleHash: work.hash,
-          scriptHash,
-          events: work.events,
-          concurrency: maxConcurrentRuns,
-          signal: job.controller.signal,
-          onLine: (line, trace) => {
-            if (failure !== undefined) return;
-            count(job, line);
-            try {
-              if (trace) sink.write(trace, { eventId: line.id, runId: job.runId });
-              pending.push(line);
-              if (pending.length >= resultBatchLines || performance.now() - lastFlush >= resultBatchMs) flushResults();
-            } catch (error) {
-              // The store refused (a full disk): stop replaying rather than losing results silently.
-              fail(error);
-            }
-          },
-        }),
-      );
-      if (failure === undefined) {
-        flushResults();
-        sink.close();
-      }
-      summary = summarizeReplay(outcome.lines.slice(0, job.done), outcome.elapsedMs);
-      if (failure === undefined) {
-        job.status = outcome.lines.length < work.events.length ? 'cancelled' : 'done';
-      }
-    } catch (error) {
-      fail(error);
-    }
-    job.elapsedMs = performance.now() - job.startedAt;
-    if (failure !== undefined) {
-      job.status = 'failed';
-      job.message = `The replay stopped: ${failure instanceof Error ? failure.message : String(failure)}`;
-      try {
-        sink.close();
-      } catch {
-        // The same failure, most likely; the run's own end is what matters below.
-      }
-    }
-    summary ??= { ...countsOf(job), eventsPerSecond: rate(job.done, job.elapsedMs) };
-    try {
-      workspace.replays.finish(
-        job.runId,
-        job.status === 'running' ? 'failed' : job.status,
-        summary,
-        job.status === 'failed' ? job.message : undefined,
-      );
-    } catch (error) {
-      // The run stays `running` in the store; this process answers from memory, and the next
-      // open marks it failed.
-      process.emitWarning(
-        `Replay run ${job.runId} could not be marked ${job.status}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  }
-
-  private storedProgress(run: ReplayRun): ReplayProgress {
-    const startedMs = Date.parse(run.startedAt);
-    const progressOf = (counts: ResultCounts, elapsedMs: number, eventsPerSecond: number): ReplayProgress => ({
-      runId: run.id,
-      status: run.status,
-      total: run.total,
-      done: counts.events,
-      allowed: counts.allowed,
-      denied: counts.denied,
-      errors: counts.errors,
-      mismatches: counts.mismatches,
-      elapsedMs,
-      etaMs: null,
-      eventsPerSecond,
-    });
-    if (run.status === 'running') {
-      // Another process's replay (the CLI stores its results at the end), or one whose end could
-      // not be written: what is stored so far, without an estimate.
-      const counts = this.deps.workspace().replays.counts(run.id);
-      const elapsedMs = Math.max(0, Date.now() - startedMs);
-      return progressOf(counts, elapsedMs, rate(counts.events, elapsedMs));
-    }
-    const counts = run.summary ?? { ...this.deps.workspace().replays.counts(run.id), eventsPerSecond: 0 };
-    const elapsedMs = run.finishedAt ? Math.max(0, Date.parse(run.finishedAt) - startedMs) : 0;
-    const progress = progressOf(counts, elapsedMs, counts.eventsPerSecond);
-    if (run.message !== undefined) progress.message = run.message;
-    return progress;
-  }
-}
-
-function count(job: Job, line: ReplayLine): void {
-  job.done += 1;
-  if (line.allow === true) job.allowed += 1;
-  if (line.allow === false) job.denied += 1;
-  if (!line.ok) job.errors += 1;
-  if (line.mismatch !== null) job.mismatches += 1;
-}
-
-function countsOf(job: Job) {
-  return { events: job.done, allowed: job.allowed, denied: job.denied, errors: job.errors, mismatches: job.mismatches };
-}
-
-/** Events per second, one decimal (as summarizeReplay has it). */
-function rate(done: number, elapsedMs: number): number {
-  return elapsedMs > 0 ? Math.round(((done * 1000) / elapsedMs) * 10) / 10 : 0;
-}
-
-function jobProgress(job: Job): ReplayProgress {
-  const running = job.status === 'running';
-  const elapsedMs = job.elapsedMs ?? performance.now() - job.startedAt;
-  const perMs = elapsedMs > 0 ? job.done / elapsedMs : 0;
-  const enough = job.done >= etaMinEvents || job.done >= job.total * etaMinShare;
-  const progress: ReplayProgress = {
-    runId: job.runId,
-    status: job.status,
-    total: job.total,
-    done: job.done,
-    allowed: job.allowed,
-    denied: job.denied,
-    errors: job.errors,
-    mismatches: job.mismatches,
-    elapsedMs: Math.round(elapsedMs),
-    etaMs: running && enough && perMs > 0 && job.done > 0 ? Math.round((job.total - job.done) / perMs) : null,
-    eventsPerSecond: rate(job.done, elapsedMs),
-  };
-  if (job.message !== undefined) progress.message = job.message;
-  return progress;
-}
-
-/** The selected events: ids in the order given (each once), pinned or filtered in import order. */
-function selectEvents(workspace: Workspace, selection: ReplaySelection): StoredEvent[] {
-  switch (selection.kind) {
-    case 'events': {
-      const { events, missing } = workspace.events.getMany(selection.ids);
-      if (missing.length > 0) {
-        const named = missing
-          .slice(0, 5)
-          .map((id) => `"${id}"`)
-          .join(', ');
-        const more = missing.length > 5 ? ` and ${missing.length - 5} more` : '';
-        throw new ContractError('NOT_FOUND', `The library has no event ${named}${more}.`);
-      }
-      return events;
-    }
-    case 'pinned':
-      return workspace.events.pinned();
-    case 'filter':
-      return workspace.events.list({ ...selection.filter, limit: null, offset: 0 });
-  }
-}
-
-function nothingMessage(selection: ReplaySelection): string {
-  if (selection.kind === 'pinned')
-    return 'No event is pinned: pin events in the library to build the regression suite.';
-  return 'No event of the library matches this filter.';
-}
-
-/** The workspace's pipeline as a bundle, planned for every hook of the selection (PIPELINE_INVALID if it cannot be). */
-function plannedBundle(workspace: Workspace, events: readonly StoredEvent[]): { bundle: Bundle; hash: string } {
-  try {
-    const bundle = workspace.exportBundle();
-    const hash = bundleHash(bundle);
-    for (const hook of new Set<HookId>(events.map((event) => event.hook))) {
-      planHook(bundle, hook, { bundleHash: hash, scriptHashes: scriptHash });
-    }
-    return { bundle, hash };
-  } catch (error) {
-    if (error instanceof BundleInvalidError) throw new ContractError('PIPELINE_INVALID', error.message);
-    throw error;
+  private storedRun(runId: number): ReplayRun {
+    const run = this.deps.workspace().replays.get(runId);
+    if (!run) throw new ContractError('NOT_FOUND', `There is no replay run ${runId}.`);
+    return run;
   }
 }

@@ -12,12 +12,22 @@ import {
   type RecordedEvent,
   type ReplayLine,
   type ScriptLimits,
+  type SecretProvider,
   type Trace,
 } from '../../shared/engine';
 
+/** Per run: where this run's helpers.secret reads go (the pool's own provider otherwise). */
+export interface PipelineRunOptions {
+  secrets?: SecretProvider;
+}
+
 /** What replay needs of the engine: the pool (shared/engine/node) satisfies it. */
 export interface PipelineExecutor {
-  runPipeline(plan: ExecutionPlan, event: JsonObject): Promise<{ result: PipelineResult; trace: Trace }>;
+  runPipeline(
+    plan: ExecutionPlan,
+    event: JsonObject,
+    options?: PipelineRunOptions,
+  ): Promise<{ result: PipelineResult; trace: Trace }>;
 }
 
 export interface ReplayOptions {
@@ -31,6 +41,17 @@ export interface ReplayOptions {
   /** Events in flight at once; the pool queues beyond its own limit. */
   concurrency?: number;
   limits?: Partial<ScriptLimits>;
+  /**
+   * The secrets of this replay's environment, passed with every event, so that a pool shared with
+   * runs of other environments never reads another environment's value for it.
+   */
+  secrets?: SecretProvider;
+  /**
+   * Whether the outcome keeps every line (default true). A stored replay (replay-job.ts) says
+   * false: its lines go to the store as they come, and a run of a million events must not hold
+   * them all in memory.
+   */
+  keepLines?: boolean;
   /** Called in input order, once per replayed event. */
   onLine: (line: ReplayLine, trace: Trace | null) => void;
   onProgress?: (done: number, total: number) => void;
@@ -38,7 +59,10 @@ export interface ReplayOptions {
 }
 
 export interface ReplayOutcome {
+  /** Every line in input order, or none when `keepLines` is false. */
   lines: ReplayLine[];
+  /** Lines reported through onLine. */
+  replayed: number;
   elapsedMs: number;
   cancelled: boolean;
 }
@@ -65,6 +89,8 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcom
     return plan;
   };
 
+  const keepLines = options.keepLines ?? true;
+  const runOptions: PipelineRunOptions = options.secrets ? { secrets: options.secrets } : {};
   const finished: ({ line: ReplayLine; trace: Trace | null } | undefined)[] = new Array(events.length);
   const lines: ReplayLine[] = [];
   let emitted = 0;
@@ -74,7 +100,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcom
     while (emitted < events.length && finished[emitted]) {
       const entry = finished[emitted]!;
       finished[emitted] = undefined;
-      lines.push(entry.line);
+      if (keepLines) lines.push(entry.line);
       options.onLine(entry.line, entry.trace);
       emitted += 1;
     }
@@ -84,7 +110,7 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcom
     const recorded = events[index]!;
     let entry: { line: ReplayLine; trace: Trace | null };
     try {
-      const { result, trace } = await options.executor.runPipeline(planFor(recorded.hook), recorded.event);
+      const { result, trace } = await options.executor.runPipeline(planFor(recorded.hook), recorded.event, runOptions);
       const mismatch = recorded.outcome === undefined ? null : compareOutcome(result, recorded.outcome);
       entry = { line: toReplayLine(recorded.id, result, mismatch), trace };
     } catch (error) {
@@ -101,7 +127,12 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcom
     while (next < events.length && !options.signal?.aborted) await replayOne(next++);
   });
   await Promise.all(lanes);
-  return { lines, elapsedMs: performance.now() - started, cancelled: options.signal?.aborted === true };
+  return {
+    lines,
+    replayed: emitted,
+    elapsedMs: performance.now() - started,
+    cancelled: options.signal?.aborted === true,
+  };
 }
 
 function failedLine(recorded: RecordedEvent, error: unknown): ReplayLine {

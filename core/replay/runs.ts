@@ -1,8 +1,8 @@
 import { ContractError } from '../../shared/contract';
 import type { ReplayLine, ReplaySummary } from '../../shared/engine';
-import type { StudioServices } from '../authoring/services';
 import type { Handlers } from '../router';
 import type { ReplayRun, Workspace } from '../store';
+import type { ReplayJobs } from './replay-jobs';
 import { compareRuns } from './run-compare';
 import { runCsvFile, runJsonFile } from './run-export';
 import { runView } from './views';
@@ -28,7 +28,13 @@ function summaryOf(workspace: Workspace, run: ReplayRun): ReplaySummary {
 
 type RunHandlers = Pick<Handlers, 'runs.list' | 'runs.results' | 'runs.delete' | 'runs.compare' | 'runs.export'>;
 
-export function runHandlers(services: StudioServices): RunHandlers {
+export interface RunHandlersDeps {
+  workspace(): Workspace;
+  /** Only to refuse deleting the run that is replaying. */
+  replayJobs: Pick<ReplayJobs, 'isRunning'>;
+}
+
+export function runHandlers(services: RunHandlersDeps): RunHandlers {
   return {
     'runs.list': ({ limit }) => services.workspace().replays.list(limit).map(runView),
 

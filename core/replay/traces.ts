@@ -1,7 +1,7 @@
 import { ContractError } from '../../shared/contract';
 import { toOtlpJson } from '../../shared/engine';
-import type { StudioServices } from '../authoring/services';
 import type { Handlers } from '../router';
+import type { Workspace } from '../store';
 import { version } from '../version';
 import { traceSummaryView } from './views';
 
@@ -11,7 +11,11 @@ import { traceSummaryView } from './views';
 
 type TraceHandlers = Pick<Handlers, 'traces.list' | 'traces.get' | 'traces.export'>;
 
-export function traceHandlers(services: StudioServices, now: () => number = Date.now): TraceHandlers {
+export interface TraceHandlersDeps {
+  workspace(): Pick<Workspace, 'traces'>;
+}
+
+export function traceHandlers(services: TraceHandlersDeps, now: () => number = Date.now): TraceHandlers {
   return {
     'traces.list': ({ offset, limit, ...filter }) => {
       const traces = services.workspace().traces;
