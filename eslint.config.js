@@ -56,6 +56,32 @@ export const boundaryRules = {
       forbid(['**/engine/node/**', './node/*', './node'], 'The pure engine must not import its Node host.'),
     ],
   },
+  // helpers.fetch's address policy is pure (shared/engine/node/helpers/address-policy.ts): no I/O,
+  // no networking, so that its answers depend on the text alone.
+  addressPolicy: {
+    paths: [
+      'net',
+      'dns',
+      'dns/promises',
+      'tls',
+      'http',
+      'https',
+      'http2',
+      'dgram',
+      'fs',
+      'fs/promises',
+      'child_process',
+    ]
+      .flatMap((name) => [name, `node:${name}`])
+      .concat('undici')
+      .map((name) => ({ name, message: 'The address policy is pure: networking and I/O belong in connector.ts.' })),
+    patterns: [
+      forbid(
+        ['**/renderer/**', '**/electron/**', 'electron', '**/core/**', '**/cli/**', '**/runtime/**'],
+        'shared/ must not depend on a side.',
+      ),
+    ],
+  },
   runtime: {
     patterns: [
       forbid(
@@ -122,6 +148,10 @@ export default tseslint.config(
   },
   { files: ['shared/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.shared] } },
   { files: ['runtime/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.runtime] } },
+  {
+    files: ['shared/engine/node/helpers/address-policy.ts'],
+    rules: { 'no-restricted-imports': ['error', boundaryRules.addressPolicy] },
+  },
   { files: ['core/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.core] } },
   { files: ['cli/**/*.ts'], rules: { 'no-restricted-imports': ['error', boundaryRules.cli] } },
   {

@@ -1,5 +1,6 @@
 // Every server here listens on 127.0.0.0/8 or ::1; public addresses appear only as resolver answers
-// that the policy refuses (or in classifyAddress/resolveCheckedAddresses calls), never as a socket.
+// that the policy refuses, never as a socket. The policy's own tables are in address-policy.test.ts,
+// the resolver's in connector.test.ts; here the whole helper is driven as the sandbox calls it.
 //
 // Layout: `origin` is the stand-in for a public API, on 127.0.0.2:P, reachable only because
 // `unsafeAllowAddressForTests` lifts the refusal for 127.0.0.2. `sentinel` servers on 127.0.0.1:P
@@ -15,16 +16,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { writeSelfSignedCertificate } from '../testing/self-signed-certificate';
-import {
-  classifyAddress,
-  classifyHostName,
-  createGuardedFetch,
-  fetchLimits,
-  resolveCheckedAddresses,
-  type GuardedFetchOptions,
-  type HostResolver,
-  type ResolvedAddress,
-} from './fetch';
+import type { HostResolver, ResolvedAddress } from './connector';
+import { createGuardedFetch, fetchLimits, type GuardedFetchOptions } from './fetch';
 
 interface CountingServer {
   server: Server;
@@ -203,198 +196,6 @@ afterAll(async () => {
 
 beforeEach(() => {
   for (const sentinel of sentinels) sentinel.connections = 0;
-});
-
-describe('classifyAddress', () => {
-  it.each([
-    '8.8.8.8',
-    '1.1.1.1',
-    '93.184.215.14',
-    '2606:4700:4700::1111',
-    '2001:4860:4860::8888',
-    '[2a00:1450::1]',
-    '::ffff:8.8.8.8',
-    '64:ff9b::808:808',
-    '2002:808:808::1',
-    '172.15.255.255',
-    '172.32.0.1',
-    '100.63.255.255',
-    '100.128.0.1',
-    '11.0.0.1',
-    '169.253.255.255',
-    '192.167.255.255',
-  ])('allows public %s', (address) => {
-    expect(classifyAddress(address)).toEqual({ allowed: true });
-  });
-
-  it.each([
-    ['127.0.0.1', /loopback/],
-    ['127.255.255.254', /loopback/],
-    ['10.0.0.1', /private/],
-    ['10.255.255.255', /private/],
-    ['172.16.0.1', /private/],
-    ['172.31.255.255', /private/],
-    ['192.168.1.1', /private/],
-    ['169.254.169.254', /link-local/],
-    ['100.64.0.1', /carrier-grade NAT/],
-    ['100.127.255.255', /carrier-grade NAT/],
-    ['0.0.0.0', /unspecified/],
-    ['0.1.2.3', /unspecified/],
-    ['255.255.255.255', /broadcast/],
-    ['224.0.0.1', /multicast/],
-    ['239.255.255.250', /multicast/],
-    ['240.0.0.1', /reserved/],
-    ['192.0.2.1', /reserved/],
-    ['198.51.100.1', /reserved/],
-    ['203.0.113.10', /reserved/],
-    ['198.18.0.1', /reserved/],
-    ['192.0.0.170', /reserved/],
-    ['::', /unspecified/],
-    ['::1', /loopback/],
-    ['[::1]', /loopback/],
-    ['0:0:0:0:0:0:0:1', /loopback/],
-    ['fe80::1', /link-local/],
-    ['febf:ffff::1', /link-local/],
-    ['fe80::1%eth0', /scoped/],
-    ['fc00::1', /unique-local/],
-    ['fd12:3456::1', /unique-local/],
-    ['ff02::1', /multicast/],
-    ['fec0::1', /site-local/],
-    ['2001:db8::1', /reserved/],
-    ['3fff::1', /reserved/],
-    ['2001::1', /teredo/],
-    ['100::1', /discard/],
-    ['4000::1', /unallocated/],
-    ['64:ff9b:1::a00:1', /local-use NAT64/],
-    ['::ffff:127.0.0.1', /IPv4-mapped form of loopback address 127\.0\.0\.1/],
-    ['::ffff:7f00:1', /IPv4-mapped form of loopback/],
-    ['[::ffff:7f00:1]', /IPv4-mapped form of loopback/],
-    ['::ffff:10.0.0.1', /IPv4-mapped form of private/],
-    ['::ffff:169.254.169.254', /IPv4-mapped form of link-local/],
-    ['::ffff:0.0.0.0', /IPv4-mapped form of unspecified/],
-    ['::ffff:0:7f00:1', /IPv4-translated form of loopback/],
-    ['::127.0.0.1', /IPv4-compatible form of address 127\.0\.0\.1/],
-    ['::7f00:1', /IPv4-compatible/],
-    ['::8.8.8.8', /IPv4-compatible/],
-    ['64:ff9b::7f00:1', /NAT64 form of loopback/],
-    ['64:ff9b::a00:1', /NAT64 form of private/],
-    ['2002:7f00:1::1', /6to4 form of loopback/],
-    ['2002:c0a8:101::1', /6to4 form of private/],
-    ['2130706433', /loopback address 127\.0\.0\.1/],
-    ['0177.0.0.1', /loopback/],
-    ['0x7f.1', /loopback/],
-    ['127.1', /loopback/],
-    ['0x7f000001', /loopback/],
-    ['017700000001', /loopback/],
-    ['127.000.000.001', /loopback/],
-    ['0xa.0.0.1', /private/],
-    ['167772161', /private address 10\.0\.0\.1/],
-    ['0xA9FEA9FE', /link-local address 169\.254\.169\.254/],
-    ['localhost', /not an IP address/],
-    ['example.com', /not an IP address/],
-    ['', /not an IP address/],
-    ['256.1.1.1', /not an IP address/],
-    ['1.2.3.4.5', /not an IP address/],
-    ['127.0.0.1.', /not an IP address/],
-    [' 8.8.8.8', /not an IP address/],
-    ['2606:4700::1111]/x', /not an IP address/],
-    ['8.8.8.8:443', /not an IP address/],
-  ])('refuses %j', (address, reason) => {
-    const verdict = classifyAddress(address);
-    expect(verdict.allowed).toBe(false);
-    expect(verdict.reason).toMatch(reason);
-  });
-});
-
-describe('classifyHostName', () => {
-  it.each([
-    'localhost',
-    'LOCALHOST',
-    'LocalHost.',
-    'localhost..',
-    'a.localhost',
-    'deep.sub.LOCALHOST.',
-    'localhost.localdomain',
-    'LOCALHOST.LOCALDOMAIN.',
-    'ip6-localhost',
-    'IP6-LOOPBACK.',
-    'localhost4',
-    'localhost6.localdomain6',
-    '%6cocalhost', // percent-encoded, as a caller of resolveCheckedAddresses might pass it
-    'ｌｏｃａｌｈｏｓｔ', // full-width, mapped by UTS #46
-    'ⓛocalhost',
-    'loc\u00adalhost', // soft hyphen, mapped to nothing
-    'localhost\u3002', // ideographic full stop as the trailing dot
-    'xn--localhost-', // the punycode spelling of "localhost"
-    'foo.xn--localhost-',
-    '[localhost]',
-  ])('refuses %j by name', (name) => {
-    const verdict = classifyHostName(name);
-    expect(verdict.allowed).toBe(false);
-    expect(verdict.reason).toMatch(/local host name|malformed host name/);
-  });
-
-  it.each([
-    'example.com',
-    'api.test',
-    'localhost.example.com', // an ordinary domain whose first label happens to be localhost
-    'mylocalhost',
-    'localhost-proxy.example',
-    'notlocalhost',
-    'xn--ocalhost-w8d', // ʟocalhost: a different name, left to DNS and the address check
-    '127.0.0.1', // IP literals are classifyAddress's job
-    '[::1]',
-  ])('leaves %j to the resolver and the address check', (name) => {
-    expect(classifyHostName(name)).toEqual({ allowed: true });
-  });
-
-  it('refuses a name with a malformed percent escape', () => {
-    expect(classifyHostName('%E0%A4%Alocalhost')).toMatchObject({ allowed: false });
-  });
-});
-
-describe('resolveCheckedAddresses', () => {
-  it('returns every address when all are public (never connecting to them)', async () => {
-    const { resolve } = tableResolver({
-      'public.example': ['93.184.215.14', '2606:2800:21f:cb07:6820:80da:af6b:8b2c'],
-    });
-    await expect(resolveCheckedAddresses('public.example', { resolve })).resolves.toEqual([
-      { address: '93.184.215.14', family: 4 },
-      { address: '2606:2800:21f:cb07:6820:80da:af6b:8b2c', family: 6 },
-    ]);
-  });
-
-  it.each([
-    [['8.8.8.8', '127.0.0.1'], /loopback address 127\.0\.0\.1/],
-    [['127.0.0.1', '8.8.8.8'], /loopback/],
-    [['2606:4700::1111', '::ffff:10.0.0.5'], /IPv4-mapped form of private/],
-    [['8.8.8.8', '169.254.169.254'], /link-local/],
-    [['0177.0.0.1'], /not an IP address/], // the socket must get exactly the string we checked
-    [['example.com'], /not an IP address/],
-  ])('refuses the host when any of %j is refused', async (addresses, reason) => {
-    const { resolve } = tableResolver({ 'mixed.test': addresses });
-    await expect(resolveCheckedAddresses('mixed.test', { resolve })).rejects.toThrow(/^FETCH_BLOCKED: /);
-    await expect(resolveCheckedAddresses('mixed.test', { resolve })).rejects.toThrow(reason);
-  });
-
-  it.each(['localhost', 'LOCALHOST.', 'x.localhost', 'ip6-loopback'])(
-    'refuses %j by name without calling the resolver',
-    async (name) => {
-      const { resolve, calls } = tableResolver({ [name]: ['8.8.8.8'] });
-      await expect(resolveCheckedAddresses(name, { resolve })).rejects.toThrow(/^FETCH_BLOCKED: local host name/);
-      expect(calls).toEqual([]);
-    },
-  );
-
-  it('fails (not blocks) when the name does not resolve', async () => {
-    const { resolve } = tableResolver({ 'empty.test': [] });
-    await expect(resolveCheckedAddresses('empty.test', { resolve })).rejects.toThrow(
-      /^FETCH_FAILED: empty.test has no addresses/,
-    );
-    await expect(resolveCheckedAddresses('nowhere.test', { resolve })).rejects.toThrow(
-      /^FETCH_FAILED: could not resolve nowhere.test: ENOTFOUND/,
-    );
-  });
 });
 
 describe('createGuardedFetch: the local servers are reachable when allowed (control)', () => {
