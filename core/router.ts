@@ -1,14 +1,13 @@
 import type { z } from 'zod';
 import {
-  commonErrorCodes,
   contract,
-  ContractError,
   isChannelName,
   type ChannelInput,
   type ChannelName,
   type ChannelOutput,
   type Result,
 } from '../shared/contract';
+import { contractAnswer } from './contract-errors';
 
 export type Handler<C extends ChannelName> = (
   input: z.output<(typeof contract)[C]['input']>,
@@ -32,16 +31,6 @@ function describeIssues(error: z.ZodError): string {
     .join('; ');
 }
 
-// A handler may answer with its channel's own codes and with the common ones every channel may
-// give (an unknown environment is INVALID_INPUT, a store that cannot be written UNAVAILABLE), but
-// never INTERNAL: that one always carries the router's generic message, so no handler's detail
-// reaches the page through it.
-const passableCommonCodes: readonly string[] = commonErrorCodes.filter((code) => code !== 'INTERNAL');
-
-function isAnswerable(declared: readonly string[], code: string): boolean {
-  return declared.includes(code) || passableCommonCodes.includes(code);
-}
-
 /** The one router of the core side: the Electron IPC handlers and the web host both call it. */
 export function createRouter(handlers: Handlers, options: RouterOptions = {}): Router {
   const fail = (code: string, message: string): Result<never> => ({ ok: false, error: { code, message } });
@@ -55,9 +44,10 @@ export function createRouter(handlers: Handlers, options: RouterOptions = {}): R
       try {
         value = await (handlers[channel] as (input: unknown) => unknown)(input.data);
       } catch (error) {
-        if (error instanceof ContractError && isAnswerable(spec.errors, error.code)) {
-          return fail(error.code, error.message);
-        }
+        // The one translation of a failure: the store's, the keychain's and the handlers' own
+        // errors take the channel's declared code or a common one (core/contract-errors.ts).
+        const answer = contractAnswer(error, spec.errors);
+        if (answer) return fail(answer.code, answer.message);
         options.onInternalError?.(channel, error);
         return fail('INTERNAL', `${channel} failed unexpectedly; the details are in the studio's log`);
       }

@@ -1,15 +1,21 @@
 import { createInterface } from 'node:readline/promises';
-import { ContractError } from '../../shared/contract';
+import { ContractError, type ChannelInput, type ChannelOutput, type PushedEvent } from '../../shared/contract';
+import type { Bundle } from '../../shared/engine';
 import { environmentHandlers } from '../../core/authoring/environments';
-import { toContractError } from '../../core/authoring/errors';
-import { StudioServices } from '../../core/authoring/services';
+import { StudioRoot } from '../../core/composition/studio-root';
+import { toContractError } from '../../core/contract-errors';
+import { previewPublish } from '../../core/publish/publish-preview';
+import type { PublishJob } from '../../core/publish/publish-jobs';
 import { publishHandlers } from '../../core/publish/publish-handlers';
+import { eventLibraryHandlers } from '../../core/replay/event-library';
 import { UsageError } from '../usage-error';
 
 // What the environment and publish commands (env, publish, rollback, status, pull-events) share:
-// they call the studio's own handlers (core/authoring/environments.ts, core/publish), so the CLI publishes exactly as the
-// desktop app does, with the same gates and the same errors. Decided here:
-// - a handler's error becomes one line on stderr, `<command>: CODE: message`;
+// they call the studio's own handlers (core/authoring/environments.ts, core/publish, events.pull in
+// core/replay/event-library.ts) over the same composition root (core/composition), so the CLI
+// publishes exactly as the desktop app does, with the same gates and the same errors. Decided here:
+// - a handler's error goes through the router's one table (core/contract-errors.ts) and becomes
+//   one line on stderr, `<command>: CODE: message`;
 // - exit code 2 for what the user must fix on this side (an unknown environment, no runtime URL or
 //   token, the keychain or the workspace unusable, a missing confirmation), 1 for what the runtime
 //   or the gates refused (docs/cli.md: 1 = the check failed);
@@ -33,17 +39,42 @@ export class CommandFailed extends Error {}
 
 const handledCodes = [...usageCodes, 'RUNTIME_UNREACHABLE', 'RUNTIME_REFUSED', 'BUSY', 'VERSION_NOT_FOUND'];
 
-export type StudioHandlers = ReturnType<typeof environmentHandlers> & ReturnType<typeof publishHandlers>;
+export type StudioHandlers = ReturnType<typeof environmentHandlers> &
+  ReturnType<typeof publishHandlers> &
+  Pick<ReturnType<typeof eventLibraryHandlers>, 'events.pull'>;
+
+/** What `publish <bundle-dir>` needs beyond the channels: a preview and a job of another bundle. */
+export interface BundlePublishing {
+  preview(environment: string, bundle?: Bundle): ReturnType<typeof previewPublish>;
+  start(input: ChannelInput<'publish.start'>, bundle?: Bundle): Promise<PublishJob>;
+  /** Calls `listener` with each publish.steps the core pushes; returns the function that stops. */
+  onSteps(listener: (progress: ChannelOutput<'publish.progress'>) => void): () => void;
+}
 
 export async function withStudioCore(
   command: string,
   dataDir: string | undefined,
-  use: (handlers: StudioHandlers, services: StudioServices) => Promise<number>,
+  use: (handlers: StudioHandlers, publishing: BundlePublishing) => Promise<number>,
 ): Promise<number> {
-  const services = new StudioServices(dataDir !== undefined ? { dataDir } : {});
-  const handlers: StudioHandlers = { ...environmentHandlers(services), ...publishHandlers(services) };
+  const root = new StudioRoot(dataDir !== undefined ? { dataDir } : {});
+  const { workspace, connect, secrets, publishJobs: jobs } = root;
+  const handlers: StudioHandlers = {
+    ...environmentHandlers({ workspace, runtimeTokens: root.runtimeTokens }),
+    ...publishHandlers({ connect, workspace, secrets, jobs }),
+    'events.pull': eventLibraryHandlers({ workspace, events: root.events, capturedEvents: root.capturedEvents })[
+      'events.pull'
+    ],
+  };
+  const publishing: BundlePublishing = {
+    preview: (environment, bundle) => previewPublish({ connect, workspace, secrets }, environment, bundle),
+    start: (input, bundle) => jobs.start(input, bundle),
+    onSteps: (listener) =>
+      root.events.subscribe((event) => {
+        if (event.name === 'publish.steps') listener((event as PushedEvent<'publish.steps'>).payload);
+      }),
+  };
   try {
-    return await use(handlers, services);
+    return await use(handlers, publishing);
   } catch (caught) {
     // The store's and the keychain's failures, as the desktop app's handlers answer them.
     const error = toContractError(caught, handledCodes);
@@ -55,7 +86,7 @@ export async function withStudioCore(
     }
     throw error;
   } finally {
-    await services.close();
+    await root.close();
   }
 }
 

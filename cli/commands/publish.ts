@@ -33,6 +33,7 @@ Exit codes: 0 published (or nothing to change), 1 an invalid bundle, a gate fail
 2 bad usage, an unknown environment, no runtime URL or token, no confirmation.`;
 
 type Preview = ChannelOutput<'publish.preview'>;
+type PublishProgress = ChannelOutput<'publish.progress'>;
 const marks: Record<string, string> = { pass: '✓', fail: '✗', pending: '…', skipped: '-', running: '…' };
 
 function printPreview(command: string, preview: Preview): void {
@@ -94,11 +95,8 @@ export const publishCommand: Command = {
       bundle = read.bundle;
     }
 
-    return withStudioCore(command, values.data, async (handlers, services) => {
-      const preview =
-        bundle === undefined
-          ? await handlers['publish.preview']({ environment })
-          : await services.publisher.preview(environment, bundle);
+    return withStudioCore(command, values.data, async (_handlers, publishing) => {
+      const preview = await publishing.preview(environment, bundle);
       printPreview(command, preview);
       const valid = preview.gates.find((gate) => gate.id === 'valid');
       if (valid?.status === 'fail') {
@@ -106,40 +104,41 @@ export const publishCommand: Command = {
         return 1;
       }
       const confirm = await confirmEnvironment(command, environment, values.yes);
-      const start = {
-        environment,
-        message,
-        expectedHash: preview.remote?.hash ?? null,
-        ...(confirm !== undefined ? { confirm } : {}),
-        ...(values['push-secrets'] ? { pushSecrets: true } : {}),
-      };
-      const { jobId } =
-        bundle === undefined ? await handlers['publish.start'](start) : await services.publisher.start(start, bundle);
+      // Each step is printed once it has passed, failed or been skipped, as the job pushes it
+      // (publish.steps); one job runs per environment, so its environment names it.
       const reported = new Map<string, string>();
-      for (;;) {
-        const progress = await handlers['publish.progress']({ jobId });
+      const report = (progress: PublishProgress) => {
         for (const step of progress.steps) {
           const key = `${step.status}:${step.detail ?? ''}`;
-          if (step.status !== 'pending' && reported.get(step.id) !== key) {
-            reported.set(step.id, key);
-            if (step.status !== 'running') {
-              process.stderr.write(
-                `  ${marks[step.status] ?? ' '} ${step.label}${step.detail ? `: ${step.detail}` : ''}\n`,
-              );
-            }
-          }
+          if (step.status === 'pending' || step.status === 'running' || reported.get(step.id) === key) continue;
+          reported.set(step.id, key);
+          process.stderr.write(
+            `  ${marks[step.status] ?? ' '} ${step.label}${step.detail ? `: ${step.detail}` : ''}\n`,
+          );
         }
-        if (progress.status !== 'running') {
-          json(progress);
-          if (progress.status === 'done') {
-            process.stderr.write(`${command}: ${environment} runs version ${progress.result?.version ?? '?'}\n`);
-            return 0;
-          }
-          process.stderr.write(`${command}: ${progress.error?.code ?? 'FAILED'}: ${progress.error?.message ?? ''}\n`);
-          return 1;
-        }
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      };
+      const stop = publishing.onSteps((progress) => {
+        if (progress.environment === environment) report(progress);
+      });
+      const job = await publishing.start(
+        {
+          environment,
+          message,
+          expectedHash: preview.remote?.hash ?? null,
+          ...(confirm !== undefined ? { confirm } : {}),
+          ...(values['push-secrets'] ? { pushSecrets: true } : {}),
+        },
+        bundle,
+      );
+      const progress = await job.ended.finally(stop);
+      report(progress);
+      json(progress);
+      if (progress.status === 'done') {
+        process.stderr.write(`${command}: ${environment} runs version ${progress.result?.version ?? '?'}\n`);
+        return 0;
       }
+      process.stderr.write(`${command}: ${progress.error?.code ?? 'FAILED'}: ${progress.error?.message ?? ''}\n`);
+      return 1;
     });
   },
 };

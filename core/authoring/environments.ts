@@ -1,8 +1,7 @@
 import { ContractError, type ChannelOutput } from '../../shared/contract';
-import { isSecretStoreError } from '../secrets';
-import type { Environment } from '../store';
+import { isSecretStoreError, type RuntimeTokenStore } from '../secrets';
+import type { Environment, Workspace } from '../store';
 import type { Handlers } from '../router';
-import type { StudioServices } from './services';
 
 // The environments a workspace publishes to. The store keeps name, runtime URL and last publish;
 // the runtime token lives only in the OS keychain (core/secrets/runtime-tokens.ts: an entry of its
@@ -12,14 +11,20 @@ import type { StudioServices } from './services';
 type EnvironmentView = ChannelOutput<'environments.create'>;
 type EnvironmentChannel = 'environments.list' | 'environments.create' | 'environments.update' | 'environments.setToken';
 
-export function environmentHandlers(services: StudioServices): Pick<Handlers, EnvironmentChannel> {
+/** What the environment channels use: the workspace and the keychain's runtime tokens. */
+export interface EnvironmentDeps {
+  workspace(): Workspace;
+  runtimeTokens(): RuntimeTokenStore;
+}
+
+export function environmentHandlers(deps: EnvironmentDeps): Pick<Handlers, EnvironmentChannel> {
   /**
    * Asks the keychain. environments.list declares no keychain error: a machine without a keychain
    * still lists its environments, each without a token (setToken then says what is wrong).
    */
   const hasToken = (name: string): boolean => {
     try {
-      return services.runtimeTokens().has(name);
+      return deps.runtimeTokens().has(name);
     } catch (error) {
       if (isSecretStoreError(error)) return false;
       throw error;
@@ -34,29 +39,29 @@ export function environmentHandlers(services: StudioServices): Pick<Handlers, En
   });
 
   const requireEnvironment = (name: string): Environment => {
-    const environment = services.workspace().environments.get(name);
+    const environment = deps.workspace().environments.get(name);
     if (!environment) throw new ContractError('NOT_FOUND', `There is no environment "${name}".`);
     return environment;
   };
 
   return {
     'environments.list': () =>
-      services
+      deps
         .workspace()
         .environments.list()
         .map((environment) => view(environment)),
 
     'environments.create': ({ name, runtimeUrl }) =>
-      view(services.workspace().environments.create(name, runtimeUrl === undefined ? {} : { runtimeUrl })),
+      view(deps.workspace().environments.create(name, runtimeUrl === undefined ? {} : { runtimeUrl })),
 
     'environments.update': ({ name, runtimeUrl }) => {
       requireEnvironment(name);
-      return view(services.workspace().environments.setRuntimeUrl(name, runtimeUrl));
+      return view(deps.workspace().environments.setRuntimeUrl(name, runtimeUrl));
     },
 
     'environments.setToken': ({ name, token }) => {
       const environment = requireEnvironment(name);
-      services.runtimeTokens().set(name, token);
+      deps.runtimeTokens().set(name, token);
       return view(environment, true);
     },
   };

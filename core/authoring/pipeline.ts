@@ -3,7 +3,6 @@ import { maxLayersPerHook, maxScriptsPerLayer } from '../../shared/engine';
 import { hookIds, type HookId } from '../../shared/hooks';
 import type { Workspace } from '../store';
 import type { Handlers } from '../router';
-import type { StudioServices } from './services';
 
 // The pipeline channels: which scripts run at each hook, in which layers, and the pipeline's
 // variables. The store refuses a bad arrangement at its first problem; the editor is told every
@@ -45,14 +44,19 @@ export function layoutProblems(workspace: Workspace, hook: HookId, layers: reado
   return problems;
 }
 
+/** What the pipeline channels use: the workspace, opened on first use. */
+export interface PipelineDeps {
+  workspace(): Workspace;
+}
+
 export function pipelineHandlers(
-  services: StudioServices,
+  deps: PipelineDeps,
 ): Pick<Handlers, 'pipeline.get' | 'pipeline.setLayers' | 'pipeline.setEnv'> {
   return {
-    'pipeline.get': () => pipelineState(services.workspace()),
+    'pipeline.get': () => pipelineState(deps.workspace()),
 
     'pipeline.setLayers': ({ hook, layers }) => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       // The editor sends what it shows, which may include a layer it just emptied by a drag.
       const kept = layers.filter((layer) => layer.length > 0);
       workspace.transaction(() => {
@@ -66,7 +70,7 @@ export function pipelineHandlers(
     },
 
     'pipeline.setEnv': ({ env }) => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       workspace.pipeline.setEnv(env);
       return pipelineState(workspace);
     },

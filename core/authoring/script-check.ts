@@ -2,8 +2,8 @@ import type { ChannelOutput } from '../../shared/contract';
 import { defaultLimits, utf8ByteLength } from '../../shared/engine';
 import { checkLuaSyntax } from '../../shared/engine/node/syntax-check';
 import type { Handlers } from '../router';
+import type { Workspace } from '../store';
 import { findHelperReferences } from './lua-scan';
-import type { StudioServices } from './services';
 
 // The editor's diagnostics while typing. Syntax comes from the engine's own Lua (what the sandbox
 // would refuse, word for word); the rest are hints the engine would only report at run time, or
@@ -93,8 +93,13 @@ export async function checkScript(source: string, declaredSecrets: readonly stri
   return diagnostics;
 }
 
-export function scriptCheckHandlers(services: StudioServices): Pick<Handlers, 'scripts.check'> {
+/** What scripts.check uses: the workspace (for the declared secret names). */
+export interface ScriptCheckDeps {
+  workspace(): Workspace;
+}
+
+export function scriptCheckHandlers(deps: ScriptCheckDeps): Pick<Handlers, 'scripts.check'> {
   return {
-    'scripts.check': ({ source }) => checkScript(source, services.workspace().pipeline.secrets()),
+    'scripts.check': ({ source }) => checkScript(source, deps.workspace().pipeline.secrets()),
   };
 }

@@ -4,7 +4,6 @@ import { hookIds, type HookId } from '../../shared/hooks';
 import type { Script, ScriptSettingsPatch, ScriptVersionSummary, Workspace } from '../store';
 import type { Handlers } from '../router';
 import { secretsUsedBy } from './lua-scan';
-import type { StudioServices } from './services';
 import { templateSource } from './templates';
 
 // The scripts channels: a script's immutable versions and its settings. The store does the
@@ -71,21 +70,26 @@ function checkSize(source: string): void {
   }
 }
 
-export function scriptHandlers(services: StudioServices): Pick<Handlers, ScriptChannel> {
+/** What the script channels use: the workspace, opened on first use. */
+export interface ScriptDeps {
+  workspace(): Workspace;
+}
+
+export function scriptHandlers(deps: ScriptDeps): Pick<Handlers, ScriptChannel> {
   const summaryOf = (id: string) => {
-    const workspace = services.workspace();
+    const workspace = deps.workspace();
     return toScriptSummary(workspace, requireScript(workspace, id), hooksByScript(workspace));
   };
 
   return {
     'scripts.list': () => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       const hooks = hooksByScript(workspace);
       return workspace.scripts.list().map((script) => toScriptSummary(workspace, script, hooks));
     },
 
     'scripts.create': ({ id, template, description }) => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       workspace.transaction(() => {
         // The store's save() would add a version to an existing script; creating must not.
         const existing = workspace.scripts.get(id);
@@ -103,7 +107,7 @@ export function scriptHandlers(services: StudioServices): Pick<Handlers, ScriptC
     },
 
     'scripts.get': ({ id, version }) => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       const script = requireScript(workspace, id);
       const chosen = version === undefined ? workspace.scripts.latest(id) : workspace.scripts.version(id, version);
       if (!chosen) throw new ContractError('NOT_FOUND', `Script "${id}" has no version ${version}.`);
@@ -115,7 +119,7 @@ export function scriptHandlers(services: StudioServices): Pick<Handlers, ScriptC
     },
 
     'scripts.save': ({ id, source, message }) => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       checkSize(source);
       return workspace.transaction(() => {
         requireScript(workspace, id);
@@ -125,7 +129,7 @@ export function scriptHandlers(services: StudioServices): Pick<Handlers, ScriptC
     },
 
     'scripts.updateSettings': ({ id, description, timeoutMs, onError }) => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       const patch: ScriptSettingsPatch = {};
       if (description !== undefined) patch.description = description;
       if (timeoutMs !== undefined) patch.timeoutMs = timeoutMs;
@@ -136,13 +140,13 @@ export function scriptHandlers(services: StudioServices): Pick<Handlers, ScriptC
     },
 
     'scripts.versions': ({ id }) => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       requireScript(workspace, id);
       return workspace.scripts.versions(id).map(toVersionSummary);
     },
 
     'scripts.restore': ({ id, version }) => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       return workspace.transaction(() => {
         requireScript(workspace, id);
         const old = workspace.scripts.version(id, version);

@@ -1,8 +1,8 @@
 import { ContractError, type ChannelOutput } from '../../shared/contract';
+import type { SecretStore } from '../secrets';
 import { isSecretName, type Workspace } from '../store';
 import type { Handlers } from '../router';
 import { secretsUsedBy } from './lua-scan';
-import type { StudioServices } from './services';
 
 // The secrets page: for one environment, every name that matters (declared by the pipeline, set in
 // the keychain, or read by a script) with where it stands. Values go into the keychain through
@@ -22,11 +22,16 @@ function usersBySecret(workspace: Workspace): Map<string, string[]> {
   return users;
 }
 
-export function secretHandlers(
-  services: StudioServices,
-): Pick<Handlers, 'secrets.list' | 'secrets.set' | 'secrets.delete'> {
+/** What the secret channels use: the workspace, the keychain's secret store and its label. */
+export interface SecretDeps {
+  workspace(): Workspace;
+  secrets(): SecretStore;
+  readonly keychainLabel: string;
+}
+
+export function secretHandlers(deps: SecretDeps): Pick<Handlers, 'secrets.list' | 'secrets.set' | 'secrets.delete'> {
   const requireEnvironment = (environment: string): Workspace => {
-    const workspace = services.workspace();
+    const workspace = deps.workspace();
     if (!workspace.environments.get(environment)) {
       throw new ContractError('NOT_FOUND', `There is no environment "${environment}".`);
     }
@@ -36,7 +41,7 @@ export function secretHandlers(
   return {
     'secrets.list': ({ environment }) => {
       const workspace = requireEnvironment(environment);
-      const store = services.secrets();
+      const store = deps.secrets();
       const declared = workspace.pipeline.secrets();
       const users = usersBySecret(workspace);
       const names = new Set([...declared, ...store.listNames(environment), ...users.keys()]);
@@ -52,13 +57,13 @@ export function secretHandlers(
       // A name only the record knew, whose value is gone and which nothing declares or reads, is
       // no longer a secret of this pipeline.
       const current = secrets.filter((entry) => entry.isSet || entry.declared || entry.usedBy.length > 0);
-      return { environment, store: services.keychainLabel, secrets: current };
+      return { environment, store: deps.keychainLabel, secrets: current };
     },
 
     'secrets.set': ({ environment, name, value }) => {
       const workspace = requireEnvironment(environment);
       // Keychain first: if it is unavailable, nothing is declared for a value that is not there.
-      services.secrets().set(environment, name, value);
+      deps.secrets().set(environment, name, value);
       workspace.pipeline.declareSecret(name);
       return { name, isSet: true, declared: true, usedBy: usersBySecret(workspace).get(name) ?? [] };
     },
@@ -67,7 +72,7 @@ export function secretHandlers(
       requireEnvironment(environment);
       // A name no secret may have was never stored: nothing to delete (and nothing to ask the keychain).
       if (!isSecretName(name)) return { deleted: false };
-      return { deleted: services.secrets().delete(environment, name) };
+      return { deleted: deps.secrets().delete(environment, name) };
     },
   };
 }

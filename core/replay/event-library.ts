@@ -1,27 +1,32 @@
+import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../shared/contract';
 import type { eventFilterSchema } from '../../shared/contract/replay-channels';
-import { checkRecordedEvent, parseRecordedEvents } from '../../shared/engine';
+import { checkRecordedEvent } from '../../shared/engine';
+import type { HookId } from '../../shared/hooks';
 import type { z } from 'zod';
-import type { StudioServices } from '../authoring/services';
 import type { Handlers } from '../router';
 import type { EventFilter } from '../store';
+import { importRecordedEvents, type EventImportDeps } from './event-import';
 import { eventView } from './views';
 
 // The event library (events.*): recorded events imported from files or written in the studio,
 // with tags and pins, as the library screen, the editor's Run panel and replay.start read them.
-// The store's failures become STORE_UNAVAILABLE (authoring/errors.ts). Decided here:
+// The store's failures become STORE_UNAVAILABLE (core/contract-errors.ts). Decided here:
 // - from/to compare instants: the filter's ISO times are read as epoch ms, events by the ms of
 //   their `at` (migration 009), so offsets and precision do not matter; events without a
 //   readable `at` are left out by either;
 // - text is a substring of the id or the payload's JSON (ASCII case ignored);
-// - an import lists its first 1000 bad lines (problemCount counts them all); duplicates are ids
-//   the library already had plus later repeats within the file;
+// - events.import and events.pull go through one import path (event-import.ts: chunks, progress,
+//   duplicates, the first 1000 bad lines);
+// - events.pull gives the events the environment's name as their source, whatever the runtime's
+//   configured `source` says, and pushes its import.progress under an id of its own,
+//   `pull:<environment>:<uuid>`, with the runtime named as the file: its caller cannot pass one,
+//   and the page shows a pull like any import;
 // - save validates the whole record (envelope and hook schema) and keeps tags, pin and import
 //   time when it replaces; an id longer than the 200 characters events.get accepts is refused.
 
 export type EventFilterInput = z.output<typeof eventFilterSchema>;
 
-const maxListedProblems = 1000;
 const maxIdLength = 200;
 
 /** The contract's event filter as the store's. */
@@ -37,8 +42,14 @@ export function storeFilter(filter: EventFilterInput): EventFilter {
   return out;
 }
 
-function mustGet(services: StudioServices, id: string) {
-  const stored = services.workspace().events.get(id);
+/** What the event library's channels use. */
+export interface EventLibraryDeps extends EventImportDeps {
+  /** The text of the events an environment's runtime captured (GET /v1/events), for events.pull. */
+  capturedEvents(environment: string, query: { since?: string; hook?: HookId }): Promise<string>;
+}
+
+function mustGet(deps: EventLibraryDeps, id: string) {
+  const stored = deps.workspace().events.get(id);
   if (!stored) throw new ContractError('NOT_FOUND', `There is no event "${id}" in the library.`);
   return stored;
 }
@@ -53,34 +64,35 @@ type EventHandlers = Pick<
   | 'events.setPinned'
   | 'events.setTags'
   | 'events.delete'
+  | 'events.pull'
 >;
 
-export function eventLibraryHandlers(services: StudioServices): EventHandlers {
+export function eventLibraryHandlers(deps: EventLibraryDeps): EventHandlers {
   return {
     'events.list': ({ limit, offset, ...filter }) => {
-      const events = services.workspace().events;
+      const events = deps.workspace().events;
       const where = storeFilter(filter);
       return { events: events.list({ ...where, limit, offset }).map(eventView), total: events.count(where) };
     },
 
-    'events.facets': () => services.workspace().events.facets(),
+    'events.facets': () => deps.workspace().events.facets(),
 
-    'events.get': ({ id }) => eventView(mustGet(services, id)),
+    'events.get': ({ id }) => eventView(mustGet(deps, id)),
 
-    'events.import': ({ text, tags, pinned }) => {
-      const events = services.workspace().events;
-      const parsed = parseRecordedEvents(text, { knownIds: events.ids() });
-      const options: { tags?: string[]; pinned?: boolean } = {};
-      if (tags !== undefined) options.tags = tags;
-      if (pinned !== undefined) options.pinned = pinned;
-      // Another process (the CLI) may have imported some of them since ids() was read.
-      const imported = events.import(parsed.events, options);
-      return {
-        imported: imported.imported,
-        duplicates: parsed.duplicates + imported.duplicates,
-        problems: parsed.problems.slice(0, maxListedProblems),
-        problemCount: parsed.problems.length,
-      };
+    'events.import': ({ text, fileName, importId, tags, pinned }) =>
+      importRecordedEvents(deps, text, { importId, fileName, tags, pinned }),
+
+    'events.pull': async ({ environment, since, hook }) => {
+      const text = await deps.capturedEvents(environment, {
+        ...(since !== undefined ? { since } : {}),
+        ...(hook !== undefined ? { hook } : {}),
+      });
+      const report = await importRecordedEvents(deps, text, {
+        importId: `pull:${environment}:${randomUUID()}`,
+        fileName: `${environment} runtime`,
+        source: environment,
+      });
+      return { imported: report.imported, duplicates: report.duplicates, problems: report.problems };
     },
 
     'events.save': ({ record, create }) => {
@@ -94,20 +106,20 @@ export function eventLibraryHandlers(services: StudioServices): EventHandlers {
       if (checked.event.id.length > maxIdLength) {
         throw new ContractError('INVALID_EVENT', `INVALID_EVENT: id must be at most ${maxIdLength} characters`);
       }
-      const events = services.workspace().events;
+      const events = deps.workspace().events;
       return eventView(create ? events.create(checked.event) : events.replace(checked.event));
     },
 
     'events.setPinned': ({ ids, pinned }) => ({
-      changed: services.workspace().events.setPinned([...new Set(ids)], pinned),
+      changed: deps.workspace().events.setPinned([...new Set(ids)], pinned),
     }),
 
     'events.setTags': ({ id, tags }) => {
-      const events = services.workspace().events;
+      const events = deps.workspace().events;
       events.setTags(id, tags);
-      return eventView(mustGet(services, id));
+      return eventView(mustGet(deps, id));
     },
 
-    'events.delete': ({ ids }) => ({ deleted: services.workspace().events.delete([...new Set(ids)]) }),
+    'events.delete': ({ ids }) => ({ deleted: deps.workspace().events.delete([...new Set(ids)]) }),
   };
 }

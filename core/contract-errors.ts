@@ -1,7 +1,9 @@
-import { ContractError } from '../../shared/contract';
-import { isSecretStoreError } from '../secrets';
-import { isStoreError, type StoreErrorCode } from '../store';
+import { commonErrorCodes, ContractError } from '../shared/contract';
+import { isSecretStoreError } from './secrets';
+import { isStoreError, type StoreErrorCode } from './store';
 
+// The core's one table from error class to contract code, applied once by the router
+// (core/router.ts) and by the CLI's commands that call handlers (cli/commands/publish-access.ts).
 // How the store's and the keychain's failures reach the page. Their messages are written for an
 // admin (they name the file, say what to install or unlock) and never carry a secret value
 // (core/secrets/errors.ts cuts it out), so they are passed on whole. Each becomes the channel's
@@ -65,4 +67,21 @@ export function toContractError(error: unknown, declared: readonly string[]): un
   const code = declared.includes(known.code) ? known.code : (fallbacks[known.code] ?? known.code);
   if (error instanceof ContractError && code === error.code) return error;
   return new ContractError(code, known.message);
+}
+
+// A handler may answer with its channel's own codes and with the common ones every channel may
+// give (an unknown environment is INVALID_INPUT, a store that cannot be written UNAVAILABLE), but
+// never INTERNAL: that one always carries the router's generic message, so no handler's detail
+// reaches the page through it.
+const passableCommonCodes: readonly string[] = commonErrorCodes.filter((code) => code !== 'INTERNAL');
+
+/**
+ * What a channel declaring `declared` answers for `error`, or null when it must be hidden behind
+ * INTERNAL (a bug, or a code the channel may not give).
+ */
+export function contractAnswer(error: unknown, declared: readonly string[]): { code: string; message: string } | null {
+  const translated = toContractError(error, declared);
+  if (!(translated instanceof ContractError)) return null;
+  const { code, message } = translated;
+  return declared.includes(code) || passableCommonCodes.includes(code) ? { code, message } : null;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { ContractError } from '../../shared/contract';
-import { SecretStoreError } from '../secrets';
-import { StoreError } from '../store';
-import { toContractError } from './errors';
+import { ContractError } from '../shared/contract';
+import { SecretStoreError } from './secrets';
+import { StoreError } from './store';
+import { toContractError } from './contract-errors';
 
 const asShape = (error: unknown) => {
   expect(error).toBeInstanceOf(ContractError);

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { samplePayloads } from '../../shared/hooks';
-import { useAuthoringHarness } from './testing/authoring-harness';
+import { useAuthoringHarness } from '../authoring/testing/authoring-harness';
 
 const harness = useAuthoringHarness();
 const event = samplePayloads['signup.before'];
 
-describe('the core services', () => {
+describe('the composition root', () => {
   it('share one engine pool between runs and close it, with the workspace, on close()', async () => {
     const { call, fail, core, dir } = harness();
     const runs = await Promise.all(

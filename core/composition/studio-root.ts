@@ -1,0 +1,146 @@
+import { ContractError } from '../../shared/contract';
+import type { SecretProvider } from '../../shared/engine';
+import type { EnginePool } from '../../shared/engine/node';
+import type { HookId } from '../../shared/hooks';
+import { EnvironmentSecrets } from '../authoring/environment-secrets';
+import { EventBus } from '../events/event-bus';
+import { PublishJobs } from '../publish/publish-jobs';
+import { runtimeConnector, type ConnectRuntime } from '../publish/runtime-connection';
+import { ReplayJobs } from '../replay/replay-jobs';
+import { Keychain, keychainLabel, RuntimeTokenStore, SecretStore } from '../secrets';
+import type { Workspace } from '../store';
+import { EnginePools } from './engine-pools';
+import { WorkspaceOpener } from './workspace-opener';
+
+// The composition root: the one place that builds the core's services and wires each to the few
+// things it uses (docs/architecture.md, "The authoring channels"). Everything that costs something
+// (the workspace, the keychain, the engine pools) is made on first use, so building the root is
+// cheap and cannot fail; the members below are arrow functions so that they can be handed out
+// one by one as narrow dependencies.
+
+export interface StudioRootOptions {
+  /** The workspace folder (--data); default: the app's data folder (resolveDataDir). */
+  dataDir?: string;
+  /** The keychain to use; default: the OS keychain. Tests inject a failing one. */
+  keychain?: Keychain;
+  /** Epoch milliseconds for the workspace; injected by tests. */
+  now?: () => number;
+  /** The engine's bundled worker, for hosts whose bundle does not sit beside it (the desktop core). */
+  engineWorkerUrl?: URL;
+}
+
+const shuttingDown = 'The studio core is shutting down.';
+
+export class StudioRoot {
+  readonly keychainLabel = keychainLabel();
+  /** The events pushed to the page (replay progress, publish steps, imports); the hosts carry them. */
+  readonly events = new EventBus({
+    onError: (name, error) =>
+      process.emitWarning(`event ${name}: ${error instanceof Error ? error.message : String(error)}`),
+  });
+  /**
+   * Routes the editor pool's helpers.secret reads to the environment a run asked for; only while
+   * script-run.ts admits runs through it (replays bring their environment's provider per event).
+   */
+  readonly environmentSecrets: EnvironmentSecrets;
+  /** The background replays (replay.*, and the publish's suite); close() cancels the running one. */
+  readonly replayJobs: ReplayJobs;
+  /** The publish jobs (publish.start, publish.progress); close() lets a running one end. */
+  readonly publishJobs: PublishJobs;
+  /** An environment's runtime: its URL and its token, or NOT_FOUND / NO_RUNTIME_URL / NO_TOKEN. */
+  readonly connect: ConnectRuntime;
+
+  private readonly keychain: Keychain;
+  private readonly opener: WorkspaceOpener;
+  private readonly pools: EnginePools;
+  private secretStore: SecretStore | null = null;
+  private tokenStore: RuntimeTokenStore | null = null;
+  private closed = false;
+
+  constructor(options: StudioRootOptions = {}) {
+    this.keychain = options.keychain ?? new Keychain();
+    this.opener = new WorkspaceOpener({ dataDir: options.dataDir, now: options.now });
+    this.environmentSecrets = new EnvironmentSecrets(this.secretsFor);
+    this.pools = new EnginePools({
+      secrets: this.environmentSecrets.provider,
+      engineWorkerUrl: options.engineWorkerUrl,
+    });
+    this.replayJobs = new ReplayJobs({
+      workspace: this.workspace,
+      engine: this.replayEngine,
+      secretsFor: this.secretsFor,
+      events: this.events,
+    });
+    this.connect = runtimeConnector({ workspace: this.workspace, runtimeTokens: this.runtimeTokens });
+    this.publishJobs = new PublishJobs({
+      connect: this.connect,
+      workspace: this.workspace,
+      secretsFor: this.secretsFor,
+      replayJobs: this.replayJobs,
+      events: this.events,
+    });
+  }
+
+  /** The folder the workspace lives in (whether or not it is open yet). */
+  get dataDir(): string {
+    return this.opener.dir;
+  }
+
+  readonly workspace = (): Workspace => {
+    this.checkOpen();
+    return this.opener.open();
+  };
+
+  readonly secrets = (): SecretStore => {
+    this.secretStore ??= SecretStore.forWorkspace(this.workspace(), this.keychain);
+    return this.secretStore;
+  };
+
+  readonly runtimeTokens = (): RuntimeTokenStore => {
+    this.tokenStore ??= new RuntimeTokenStore(this.workspace().id, this.keychain);
+    return this.tokenStore;
+  };
+
+  /** An environment's secret values, read from the keychain only when a script asks. */
+  readonly secretsFor = (environment: string): SecretProvider => this.secrets().provider(environment);
+
+  /** The editor's pool (one worker). */
+  readonly engine = (): EnginePool => {
+    this.checkOpen();
+    return this.pools.editor();
+  };
+
+  /** The replays' pool (a worker per core). */
+  readonly replayEngine = (): EnginePool => {
+    this.checkOpen();
+    return this.pools.replays();
+  };
+
+  /** The text of the events an environment's runtime captured (events.pull). */
+  readonly capturedEvents = (environment: string, query: { since?: string; hook?: HookId }): Promise<string> =>
+    this.connect(environment).client.events(query);
+
+  /**
+   * Cancels a running replay (its run is marked cancelled while the workspace is still open), lets
+   * a running publish end, then stops the pools' workers and closes the workspace; the hosts call
+   * it on shutdown. Twice is harmless.
+   */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      // A running publish stops before its request (or waits for the answer and records it); its
+      // suite replay, if any, is cancelled by the replay jobs' shutdown.
+      const publishing = this.publishJobs.shutdown();
+      await this.replayJobs.shutdown();
+      await publishing;
+      await this.pools.close();
+    } finally {
+      this.opener.close();
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new ContractError('UNAVAILABLE', shuttingDown);
+  }
+}

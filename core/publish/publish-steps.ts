@@ -1,0 +1,161 @@
+import { ContractError, type ChannelOutput } from '../../shared/contract';
+import type { Bundle, SecretProvider } from '../../shared/engine';
+import { toContractError } from '../contract-errors';
+import type { Workspace } from '../store';
+import { validGate } from './gates';
+import { publishAuthor, PublishStop } from './publish-rules';
+import { RuntimeRequestError, type RuntimeClient } from './runtime-client';
+import { secretsStep } from './secret-push';
+import { suiteStep, type SuiteReplays } from './suite-gate';
+
+// One publish job's steps, in order: validate → secrets → suite → publish → record. Each step goes
+// pending → running → pass/fail/skipped; the first failure ends the job with its code and message
+// and marks the steps after it skipped. `changed` is called after every change of the progress,
+// so the job can push it (publish.steps).
+
+export type PublishProgress = ChannelOutput<'publish.progress'>;
+type Step = PublishProgress['steps'][number];
+
+export interface PublishWork {
+  /** Kept for the job: it records its publish even while the studio closes. */
+  workspace: Workspace;
+  client: RuntimeClient;
+  bundle: Bundle;
+  expectedHash: string | null;
+  message: string;
+  pushSecrets: boolean;
+}
+
+export interface PublishStepsDeps {
+  /** The keychain's values of an environment, read only to push them. */
+  secretsFor(environment: string): SecretProvider;
+  replayJobs: SuiteReplays;
+  /** True once the core is closing: the job stops before its publish request. */
+  isClosing(): boolean;
+}
+
+export function initialSteps(environment: string): Step[] {
+  return [
+    { id: 'validate', label: 'Pipeline is valid', status: 'pending' },
+    { id: 'secrets', label: 'Secrets are set on the runtime', status: 'pending' },
+    { id: 'suite', label: 'Pinned regression suite passes', status: 'pending' },
+    { id: 'publish', label: `Publish to ${environment}`, status: 'pending' },
+    { id: 'record', label: 'Record in the workspace history', status: 'pending' },
+  ];
+}
+
+/** Runs the steps; never throws: a failure ends the progress as `failed`. */
+export async function runPublishSteps(
+  deps: PublishStepsDeps,
+  progress: PublishProgress,
+  work: PublishWork,
+  changed: () => void,
+): Promise<void> {
+  const name = progress.environment;
+  const step = (id: Step['id']) => progress.steps.find((entry) => entry.id === id) as Step;
+  const set = (id: Step['id'], status: Step['status'], detail?: string) => {
+    const entry = step(id);
+    entry.status = status;
+    if (detail !== undefined) entry.detail = detail;
+    changed();
+  };
+  let current: Step['id'] = 'validate';
+  try {
+    set('validate', 'running');
+    const valid = await validGate(work.bundle);
+    set('validate', valid.status === 'pass' ? 'pass' : 'fail', valid.detail);
+    if (valid.status !== 'pass') throw new PublishStop('PIPELINE_INVALID', valid.detail);
+
+    current = 'secrets';
+    set('secrets', 'running');
+    await secretsStep(
+      { ...work, environment: name },
+      () => deps.secretsFor(name),
+      (status, detail) => set('secrets', status, detail),
+    );
+
+    current = 'suite';
+    set('suite', 'running');
+    await suiteStep(deps.replayJobs, { ...work, environment: name }, progress, (status, detail) =>
+      set('suite', status, detail),
+    );
+
+    current = 'publish';
+    if (deps.isClosing()) {
+      throw new PublishStop('UNAVAILABLE', 'The studio closed before publishing; nothing was published.');
+    }
+    set('publish', 'running');
+    const answer = await publishRequest(work);
+    progress.result = { version: answer.version, hash: answer.hash };
+    set(
+      'publish',
+      'pass',
+      answer.changed
+        ? `version ${answer.version} is active`
+        : `no change: version ${answer.version} was already active`,
+    );
+
+    current = 'record';
+    set('record', 'running');
+    const environment = work.workspace.environments.get(name);
+    if (answer.changed || environment?.lastPublishedHash !== answer.hash) {
+      const record = work.workspace.publishes.record({
+        environment: name,
+        hash: answer.hash,
+        author: publishAuthor(),
+        message: work.message,
+      });
+      progress.status = 'done';
+      set('record', 'pass', `workspace publish #${record.version} of ${name}`);
+    } else {
+      progress.status = 'done';
+      set('record', 'skipped', 'nothing new to record');
+    }
+  } catch (error) {
+    const failure =
+      error instanceof PublishStop
+        ? { code: error.code, message: error.message }
+        : describe(toContractError(error, ['KEYCHAIN_UNAVAILABLE', 'STORE_UNAVAILABLE', 'NOT_FOUND']));
+    const entry = step(current);
+    if (entry.status === 'running' || entry.status === 'pending') {
+      entry.status = 'fail';
+      entry.detail = failure.message;
+    }
+    for (const pending of progress.steps) if (pending.status === 'pending') pending.status = 'skipped';
+    progress.error = failure;
+    progress.status = 'failed';
+    changed();
+  }
+}
+
+/** PUT /v1/bundle with If-Match; the runtime's refusals become the job's codes. */
+async function publishRequest(work: PublishWork) {
+  try {
+    return await work.client.publish({
+      bundle: work.bundle,
+      expectedHash: work.expectedHash,
+      message: work.message,
+      author: publishAuthor(),
+    });
+  } catch (error) {
+    if (error instanceof RuntimeRequestError && error.status === 412) {
+      throw new PublishStop(
+        'PRECONDITION_FAILED',
+        'Someone published meanwhile: review the diff again (the runtime no longer runs the version you reviewed).',
+      );
+    }
+    if (error instanceof RuntimeRequestError && error.runtimeCode === 'SECRETS_MISSING') {
+      const missing = Array.isArray(error.body?.missing) ? (error.body.missing as string[]) : [];
+      throw new PublishStop('SECRETS_MISSING', `The runtime has no value for: ${missing.join(', ')}.`);
+    }
+    if (error instanceof RuntimeRequestError && error.runtimeCode === 'PIPELINE_INVALID') {
+      throw new PublishStop('PIPELINE_INVALID', error.message);
+    }
+    throw error;
+  }
+}
+
+function describe(error: unknown): { code: string; message: string } {
+  if (error instanceof ContractError) return { code: error.code, message: error.message };
+  return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error) };
+}
