@@ -1,21 +1,20 @@
 import { stat } from 'node:fs/promises';
-import {
-  parseRecordedEvents,
-  summarizeReplay,
-  type Bundle,
-  type RecordedEvent,
-  type ReplayLine,
-  type SecretProvider,
-  type Trace,
-} from '../../shared/engine';
-import { createEnginePool } from '../../shared/engine/node';
-import { bundleHash, readBundleFolder, scriptHash } from '../../shared/engine/node/bundle-files';
+import { constants } from 'node:os';
+import { ContractError } from '../../shared/contract';
+import { parseRecordedEvents, type RecordedEvent, type ReplayLine, type ReplaySummary } from '../../shared/engine';
+import { createEnginePool, type EnginePool } from '../../shared/engine/node';
+import { readBundleFolder } from '../../shared/engine/node/bundle-files';
 import type { HookId } from '../../shared/hooks';
-import { replayEvents } from '../../core/replay/replay-runner';
+import { noEvents } from '../../core/events/event-bus';
+import { ReplayJob } from '../../core/replay/replay-job';
+import { ReplayJobs } from '../../core/replay/replay-jobs';
+import type { ReplayProgress } from '../../core/replay/replay-progress';
+import { plannedBundle } from '../../core/replay/replay-selection';
+import { nothingStored } from '../../core/replay/replay-sink';
 import { SecretStore } from '../../core/secrets';
-import { Workspace, resolveDataDir, type TraceLinks } from '../../core/store';
+import { Workspace, resolveDataDir } from '../../core/store';
 import { keyValues, parseCommandArgs, positiveInteger, readTextFile, requireHook } from '../args';
-import { createProgress } from '../progress';
+import { createProgress, type Progress } from '../progress';
 import { staticSecrets } from '../static-secrets';
 import { UsageError } from '../usage-error';
 import type { Command } from './index';
@@ -26,7 +25,8 @@ const help = `Usage:
 
 Runs the pipeline on every recorded event and compares each outcome with the recorded one.
 Events come from an NDJSON file (or a JSON array), or, with --workspace, from the workspace's event
-library through its pipeline; a workspace replay is saved as a run and its traces are stored.
+library through its pipeline; a workspace replay is saved as a run (label "cli") as it goes, with
+its traces, exactly as the studio saves its replays.
 
 Options:
   --events <file>      recorded events (docs/formats.md); bad lines are reported by number, skipped
@@ -37,83 +37,18 @@ Options:
   --env <name>         whose keychain secrets scripts read (workspace mode; default staging)
   --data DIR           the workspace folder (default: the desktop app's)
 
+Ctrl-C (or SIGTERM) stops the replay after the events in flight: what finished is printed and, with
+--workspace, stored in a run marked cancelled. A second Ctrl-C quits at once.
+
 Progress goes to stderr. Exit codes: 0 every event replayed and agreed with its recording,
-1 a mismatch, an error, or a bad input line, 2 bad usage or unreadable input. A deny is an outcome,
-not a failure.`;
+1 a mismatch, an error, a bad input line or a replay that failed (the store refused a write),
+2 bad usage or unreadable input, 130 stopped by Ctrl-C, 143 stopped by SIGTERM. A deny is an
+outcome, not a failure.`;
 
-interface ReplaySource {
-  bundle: Bundle;
-  hash: string;
-  events: RecordedEvent[];
-  badLines: number;
-  secrets: SecretProvider;
-  /** Where traces go; a workspace replay stores them tagged with their event and run. */
-  traces?: { write(trace: Trace, links?: TraceLinks): void; close(): void };
-  runId?: number;
-  save?: (lines: ReplayLine[], elapsedMs: number) => void;
-  close(): void;
-}
-
-async function fromFiles(dir: string, eventsFile: string, secrets: Record<string, string>): Promise<ReplaySource> {
-  const info = await stat(dir).catch(() => null);
-  if (!info?.isDirectory()) throw new UsageError(`replay: ${dir} is not a folder`);
-  const read = await readBundleFolder(dir);
-  if (!read.ok) {
-    const first = read.error.problems[0];
-    const more = read.error.problems.length > 1 ? ` (and ${read.error.problems.length - 1} more; see check)` : '';
-    throw new UsageError(`replay: ${dir}: PIPELINE_INVALID: ${first?.where}: ${first?.message}${more}`);
-  }
-  const parsed = parseRecordedEvents(await readTextFile('replay', eventsFile));
-  for (const problem of parsed.problems) process.stderr.write(`${eventsFile}:${problem.line}: ${problem.message}\n`);
-  if (parsed.duplicates > 0) process.stderr.write(`${eventsFile}: ${parsed.duplicates} duplicate ids skipped\n`);
-  return {
-    bundle: read.bundle,
-    hash: read.hash,
-    events: parsed.events,
-    badLines: parsed.problems.length,
-    secrets: staticSecrets(secrets),
-    close: () => {},
-  };
-}
-
-function fromWorkspace(dataDir: string | undefined, environment: string, hook: HookId | undefined): ReplaySource {
-  const workspace = Workspace.open({ dir: resolveDataDir(dataDir) });
-  try {
-    const bundle = workspace.exportBundle();
-    const hash = bundleHash(bundle);
-    const events: RecordedEvent[] = [];
-    const filter = hook ? { hook } : {};
-    const pageSize = 1000;
-    for (let offset = 0; ; offset += pageSize) {
-      const page = workspace.events.list({ ...filter, limit: pageSize, offset });
-      events.push(...page);
-      if (page.length < pageSize) break;
-    }
-    const run = workspace.replays.start({
-      bundleHash: hash,
-      total: events.length,
-      ...(hook ? { hook } : {}),
-      label: 'cli',
-      environment,
-    });
-    return {
-      bundle,
-      hash,
-      events,
-      badLines: 0,
-      secrets: SecretStore.forWorkspace(workspace).provider(environment),
-      traces: workspace.traceSink(),
-      runId: run.id,
-      save: (lines, elapsedMs) => {
-        workspace.replays.addResults(run.id, 0, lines);
-        workspace.replays.finish(run.id, 'done', summarizeReplay(lines, elapsedMs));
-      },
-      close: () => workspace.close(),
-    };
-  } catch (error) {
-    workspace.close();
-    throw error;
-  }
+interface Output {
+  json: boolean;
+  progress?: Progress;
+  printed: number;
 }
 
 function humanLine(line: ReplayLine): string {
@@ -129,6 +64,204 @@ function humanLine(line: ReplayLine): string {
             : 'recorded';
   const mismatch = line.mismatch ? `  MISMATCH: ${line.mismatch.summary}` : '';
   return `${line.id}  ${line.hook}  ${decision}  ${line.durationMs} ms${mismatch}\n`;
+}
+
+/** Prints a line as soon as the run has it (in input order); nothing is kept. */
+function printer(output: Output): (line: ReplayLine) => void {
+  return (line) => {
+    if (output.json) process.stdout.write(`${JSON.stringify(line)}\n`);
+    else if (line.mismatch || !line.ok) process.stdout.write(humanLine(line));
+    output.printed += 1;
+    output.progress?.update(output.printed);
+  };
+}
+
+/**
+ * Ctrl-C and SIGTERM cancel the run (the events in flight finish, what finished is kept); a
+ * second one exits at once. `received` is the first signal, for the exit code (128 + its number).
+ */
+function cancelOnSignals(cancel: () => void): { received(): NodeJS.Signals | undefined; dispose(): void } {
+  let received: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (received) process.exit(signalExitCode(signal));
+    received = signal;
+    process.stderr.write(`\nreplay: ${signal}: stopping after the events in flight (again to quit at once)\n`);
+    cancel();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return {
+    received: () => received,
+    dispose: () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    },
+  };
+}
+
+function signalExitCode(signal: NodeJS.Signals): number {
+  return 128 + (constants.signals[signal] ?? 0);
+}
+
+/** Prints the summary and answers the exit code. */
+function report(end: ReplayProgress, output: Output, extra: { badLines: number; signal?: NodeJS.Signals }): number {
+  output.progress?.finish();
+  const summary: ReplaySummary = {
+    events: end.done,
+    allowed: end.allowed,
+    denied: end.denied,
+    errors: end.errors,
+    mismatches: end.mismatches,
+    eventsPerSecond: end.eventsPerSecond,
+  };
+  const ended = end.status === 'done' ? '' : `${end.status} after ${end.done} of ${end.total} events: `;
+  if (output.json) {
+    const status = end.status === 'done' ? {} : { status: end.status, total: end.total };
+    process.stdout.write(
+      `${JSON.stringify({ summary, ...status, ...(end.message ? { message: end.message } : {}) })}\n`,
+    );
+  } else {
+    process.stdout.write(
+      `${ended}${summary.events} events: ${summary.allowed} allowed, ${summary.denied} denied, ${summary.errors} errors, ` +
+        `${summary.mismatches} mismatches (${summary.eventsPerSecond} events/s)\n`,
+    );
+  }
+  if (end.status === 'failed') {
+    process.stderr.write(`replay: ${end.message ?? 'the replay failed'}\n`);
+    return 1;
+  }
+  if (end.status === 'cancelled') return signalExitCode(extra.signal ?? 'SIGINT');
+  return summary.mismatches > 0 || summary.errors > 0 || extra.badLines > 0 ? 1 : 0;
+}
+
+async function replayFiles(
+  dir: string,
+  eventsFile: string,
+  secrets: Record<string, string>,
+  options: { hook: HookId | undefined; concurrency: number; output: Output },
+): Promise<number> {
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) throw new UsageError(`replay: ${dir} is not a folder`);
+  const read = await readBundleFolder(dir);
+  if (!read.ok) {
+    const first = read.error.problems[0];
+    const more = read.error.problems.length > 1 ? ` (and ${read.error.problems.length - 1} more; see check)` : '';
+    throw new UsageError(`replay: ${dir}: PIPELINE_INVALID: ${first?.where}: ${first?.message}${more}`);
+  }
+  const parsed = parseRecordedEvents(await readTextFile('replay', eventsFile));
+  for (const problem of parsed.problems) process.stderr.write(`${eventsFile}:${problem.line}: ${problem.message}\n`);
+  if (parsed.duplicates > 0) process.stderr.write(`${eventsFile}: ${parsed.duplicates} duplicate ids skipped\n`);
+  const events: RecordedEvent[] = options.hook
+    ? parsed.events.filter((event) => event.hook === options.hook)
+    : parsed.events;
+  const { bundle, hash } = planned(() =>
+    plannedBundle(
+      read.bundle,
+      events.map((event) => event.hook),
+    ),
+  );
+
+  const pool = createEnginePool();
+  options.output.progress = createProgress('replay', events.length);
+  const job = new ReplayJob({
+    runId: 0,
+    bundle,
+    bundleHash: hash,
+    events,
+    engine: () => pool,
+    secrets: () => staticSecrets(secrets),
+    sink: nothingStored,
+    concurrency: options.concurrency,
+    onLine: printer(options.output),
+  });
+  const signals = cancelOnSignals(() => void job.cancel());
+  try {
+    const end = await job.finished;
+    return report(end, options.output, { badLines: parsed.problems.length, ...withSignal(signals.received()) });
+  } finally {
+    signals.dispose();
+    await pool.close();
+  }
+}
+
+async function replayWorkspace(
+  dataDir: string | undefined,
+  environment: string,
+  options: { hook: HookId | undefined; concurrency: number; output: Output },
+): Promise<number> {
+  const workspace = Workspace.open({ dir: resolveDataDir(dataDir) });
+  let pool: EnginePool | undefined;
+  try {
+    const secrets = SecretStore.forWorkspace(workspace);
+    const jobs = new ReplayJobs({
+      workspace: () => workspace,
+      engine: () => (pool ??= createEnginePool()),
+      secretsFor: (name) => secrets.provider(name),
+      events: noEvents,
+    });
+    if (!workspace.environments.get(environment)) {
+      throw new UsageError(`replay: there is no environment "${environment}" in this workspace (see env list)`);
+    }
+    let run;
+    try {
+      run = planned(() =>
+        jobs.start({
+          selection: { kind: 'filter', filter: options.hook ? { hook: options.hook } : {} },
+          label: 'cli',
+          environment,
+          concurrency: options.concurrency,
+          onLine: printer(options.output),
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ContractError) || error.code !== 'NOTHING_TO_REPLAY') throw error;
+      // An empty library is not an error: nothing disagrees with its recording.
+      process.stderr.write(
+        `replay: the event library has no event${options.hook ? ` of ${options.hook}` : ''} to replay\n`,
+      );
+      return report(emptyEnd, options.output, { badLines: 0 });
+    }
+    options.output.progress = createProgress('replay', run.total);
+    const signals = cancelOnSignals(() => void jobs.cancel(run.id).catch(() => {}));
+    try {
+      const end = await jobs.finished(run.id);
+      return report(end, options.output, { badLines: 0, ...withSignal(signals.received()) });
+    } finally {
+      signals.dispose();
+    }
+  } finally {
+    await pool?.close();
+    workspace.close();
+  }
+}
+
+const emptyEnd: ReplayProgress = {
+  runId: 0,
+  status: 'done',
+  total: 0,
+  done: 0,
+  allowed: 0,
+  denied: 0,
+  errors: 0,
+  mismatches: 0,
+  elapsedMs: 0,
+  etaMs: null,
+  eventsPerSecond: 0,
+};
+
+function withSignal(signal: NodeJS.Signals | undefined): { signal?: NodeJS.Signals } {
+  return signal ? { signal } : {};
+}
+
+/** A pipeline that cannot be planned is unusable input (exit 2), as in check. */
+function planned<T>(start: () => T): T {
+  try {
+    return start();
+  } catch (error) {
+    if (error instanceof ContractError && error.code === 'PIPELINE_INVALID')
+      throw new UsageError(`replay: PIPELINE_INVALID: ${error.message}`);
+    throw error;
+  }
 }
 
 export const replayCommand: Command = {
@@ -152,52 +285,15 @@ export const replayCommand: Command = {
     );
     const hook = values.hook === undefined ? undefined : requireHook('replay', values.hook);
     const concurrency = positiveInteger('replay', '--concurrency', values.concurrency, 1000) ?? 20;
-    let source: ReplaySource;
+    const output: Output = { json: values.json === true, printed: 0 };
     if (values.workspace) {
       if (positionals.length > 0) throw new UsageError('replay: --workspace takes no bundle folder');
-      source = fromWorkspace(values.data, values.env, hook);
-    } else {
-      const dir = positionals[0];
-      if (!dir) throw new UsageError('replay: a bundle folder (or --workspace) is required (see replay --help)');
-      if (!values.events) throw new UsageError('replay: --events <file.ndjson> is required');
-      source = await fromFiles(dir, values.events, keyValues('replay', '--secret', values.secret));
+      return replayWorkspace(values.data, values.env, { hook, concurrency, output });
     }
-
-    const pool = createEnginePool({ secrets: source.secrets });
-    const total = hook ? source.events.filter((e) => e.hook === hook).length : source.events.length;
-    const progress = createProgress('replay', total);
-    try {
-      const outcome = await replayEvents({
-        executor: pool,
-        bundle: source.bundle,
-        bundleHash: source.hash,
-        scriptHash,
-        events: source.events,
-        ...(hook ? { hook } : {}),
-        concurrency,
-        onLine: (line, trace) => {
-          if (trace)
-            source.traces?.write(trace, { eventId: line.id, ...(source.runId ? { runId: source.runId } : {}) });
-          if (values.json) process.stdout.write(`${JSON.stringify(line)}\n`);
-          else if (line.mismatch || !line.ok) process.stdout.write(humanLine(line));
-        },
-        onProgress: (done) => progress.update(done),
-      });
-      progress.finish();
-      source.traces?.close();
-      source.save?.(outcome.lines, outcome.elapsedMs);
-      const summary = summarizeReplay(outcome.lines, outcome.elapsedMs);
-      if (values.json) process.stdout.write(`${JSON.stringify({ summary })}\n`);
-      else {
-        process.stdout.write(
-          `${summary.events} events: ${summary.allowed} allowed, ${summary.denied} denied, ${summary.errors} errors, ` +
-            `${summary.mismatches} mismatches (${summary.eventsPerSecond} events/s)\n`,
-        );
-      }
-      return summary.mismatches > 0 || summary.errors > 0 || source.badLines > 0 ? 1 : 0;
-    } finally {
-      await pool.close();
-      source.close();
-    }
+    const dir = positionals[0];
+    if (!dir) throw new UsageError('replay: a bundle folder (or --workspace) is required (see replay --help)');
+    if (!values.events) throw new UsageError('replay: --events <file.ndjson> is required');
+    const secrets = keyValues('replay', '--secret', values.secret);
+    return replayFiles(dir, values.events, secrets, { hook, concurrency, output });
   },
 };
