@@ -1,6 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App';
+import { StudioQueryProvider } from './app/StudioQueryProvider';
 import './app/theme.css';
 import './features/pipeline/pipeline.css';
 import './features/scripts/scripts.css';
@@ -9,6 +10,8 @@ const container = document.getElementById('root');
 if (!container) throw new Error('#root is missing from index.html');
 createRoot(container).render(
   <StrictMode>
-    <App />
+    <StudioQueryProvider>
+      <App />
+    </StudioQueryProvider>
   </StrictMode>,
 );

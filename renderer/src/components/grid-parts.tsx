@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 
-// Pieces every virtualized grid (VirtualRows with role="grid") uses: the sticky header row of
+// Pieces every virtualized grid (VirtualGrid with role="grid") uses: the sticky header row of
 // column names, and the placeholder cell of a row whose page has not arrived yet.
 
 /** A header row: `leading` cells first (a select-all checkbox), then one columnheader per name. */

@@ -25,6 +25,8 @@ export interface PagedQueryOptions<P extends PageAnswer, T> {
   settle?: SettleTiming;
   /** How long a fetched page is shown without asking again when it is drawn anew. */
   staleTime?: number;
+  /** false while the list cannot be asked yet (nothing is fetched; the total stays unknown). */
+  enabled?: boolean;
 }
 
 export interface PagedRows<P, T> {
@@ -47,7 +49,7 @@ export function pageKey(listKey: QueryKey, page: number, pageSize: number): Quer
 }
 
 export function usePagedQuery<P extends PageAnswer, T>(options: PagedQueryOptions<P, T>): PagedRows<P, T> {
-  const { listKey, fetchPage, rowsOf, pageSize, settle, staleTime = 30_000 } = options;
+  const { listKey, fetchPage, rowsOf, pageSize, settle, staleTime = 30_000, enabled = true } = options;
   const client = useQueryClient();
   const keyText = JSON.stringify(listKey);
   const [range, setRangeState] = useState({ key: keyText, start: 0, end: 1 });
@@ -85,10 +87,13 @@ export function usePagedQuery<P extends PageAnswer, T>(options: PagedQueryOption
     }
     const now = Date.now();
     waitingSince.current ??= now;
-    const timer = setTimeout(() => {
-      waitingSince.current = null;
-      setSettled(current);
-    }, settleDelay(now, waitingSince.current, settle));
+    const timer = setTimeout(
+      () => {
+        waitingSince.current = null;
+        setSettled(current);
+      },
+      settleDelay(now, waitingSince.current, settle),
+    );
     return () => clearTimeout(timer);
     // `current` is named by its fields: a new object of the same range is no move.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -99,13 +104,14 @@ export function usePagedQuery<P extends PageAnswer, T>(options: PagedQueryOption
       queryKey: pageKey(listKey, page, pageSize),
       queryFn: () => fetchPage(page * pageSize, pageSize),
       staleTime,
+      enabled,
     })),
   });
 
   const answered = results.find((result, index) => result.data !== undefined && wanted[index] !== 0)?.data;
   const total = answered?.total ?? results[0]?.data?.total ?? null;
   const failed = results.find((result) => result.error !== null)?.error ?? null;
-  const pending = results.some((result) => result.isFetching) || wanted.length === 0;
+  const pending = results.some((result) => result.isFetching);
 
   const pageAt = (page: number): P | undefined => {
     const index = wanted.indexOf(page);
@@ -114,7 +120,7 @@ export function usePagedQuery<P extends PageAnswer, T>(options: PagedQueryOption
   return {
     total,
     error: errorMessage(failed),
-    loading: pending || (total === null && failed === null),
+    loading: pending || (enabled && total === null && failed === null),
     rowAt: (index) => {
       const page = pageAt(Math.floor(index / pageSize));
       return page ? rowsOf(page)[index % pageSize] : undefined;

@@ -1,21 +1,21 @@
-import { useEffect, useId, useState } from 'react';
-import { studio } from '../../client/studio-client';
+import { useId, useState } from 'react';
+import { errorCode, errorMessage } from '../../app/studio-error';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatUtc } from '../../components/format-time';
 import { outcomeText } from '../scripts/RunPanel';
 import { TagEditor } from './TagEditor';
 import { parseRecord, recordOf, type StoredEvent } from './event-record';
+import { useDeleteEvents, useSaveEvent, useSetPinned, useSetTags, useStoredEvent } from './use-events';
 
 export type DetailTarget = { kind: 'edit'; id: string } | { kind: 'create'; record: Record<string, unknown> };
 
 interface Props {
   target: DetailTarget;
-  /** Bumped when the list changed the event (pinned from the list, say): it is loaded again. */
-  version: number;
   /** A message to show first (e.g. "Created evt_1." once a new event became an edited one). */
   notice?: string;
-  onChanged(event: StoredEvent, created: boolean): void;
+  /** A new event was saved: the view opens it as an edited one. */
+  onCreated(id: string): void;
   onDeleted(id: string): void;
   onClose(): void;
 }
@@ -23,82 +23,71 @@ interface Props {
 const pretty = (value: unknown) => JSON.stringify(value, null, 2);
 
 /** One recorded event as JSON, saved through events.save (validated against its hook's schema). */
-export function EventDetail({ target, version, notice = '', onChanged, onDeleted, onClose }: Props) {
+export function EventDetail({ target, notice = '', onCreated, onDeleted, onClose }: Props) {
   const creating = target.kind === 'create';
-  const [stored, setStored] = useState<StoredEvent | null>(null);
+  const editId = target.kind === 'edit' ? target.id : null;
+  const loaded = useStoredEvent(editId);
+  const stored: StoredEvent | null = loaded.data ?? null;
   const [text, setText] = useState(creating ? pretty(target.record) : '');
-  const [loadError, setLoadError] = useState<string | null>(null);
+  // The stored version the text was taken from: a newer one (saved, pinned from the list) replaces it.
+  const [shown, setShown] = useState<StoredEvent | null>(null);
+  if (stored && stored !== shown) {
+    setShown(stored);
+    setText(pretty(recordOf(stored)));
+  }
   const [saveError, setSaveError] = useState<{ code: string; message: string } | null>(null);
   const [actionError, setActionError] = useState<string | null>(null);
   const [status, setStatus] = useState(notice);
-  const [saving, setSaving] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const editorId = useId();
-  const editId = target.kind === 'edit' ? target.id : null;
-
-  useEffect(() => {
-    if (editId === null) return;
-    let current = true;
-    void studio.events.get({ id: editId }).then((result) => {
-      if (!current) return;
-      if (result.ok) {
-        setStored(result.value);
-        setText(pretty(recordOf(result.value)));
-        setLoadError(null);
-      } else setLoadError(result.error.message);
-    });
-    return () => {
-      current = false;
-    };
-  }, [editId, version]);
+  const saveEvent = useSaveEvent();
+  const pin = useSetPinned();
+  const tag = useSetTags();
+  const deleteEvents = useDeleteEvents();
+  const saving = saveEvent.isPending;
 
   const dirty = creating || (stored !== null && text !== pretty(recordOf(stored)));
+  const failed = (error: unknown) => {
+    setActionError(errorMessage(error));
+    return false;
+  };
 
   const save = async () => {
     const parsed = parseRecord(text);
     if (!parsed.ok) return setSaveError({ code: 'INVALID_JSON', message: parsed.message });
-    setSaving(true);
-    const result = await studio.events.save({ record: parsed.record, create: creating });
-    setSaving(false);
-    // On failure the text stays as typed, so the fix is one edit away.
-    if (!result.ok) return setSaveError(result.error);
-    setSaveError(null);
-    setStored(result.value);
-    setText(pretty(recordOf(result.value)));
-    setStatus(creating ? `Created ${result.value.id}.` : `Saved ${result.value.id}.`);
-    onChanged(result.value, creating);
+    try {
+      const saved = await saveEvent.mutateAsync({ record: parsed.record, create: creating });
+      setSaveError(null);
+      setStatus(creating ? `Created ${saved.id}.` : `Saved ${saved.id}.`);
+      if (creating) onCreated(saved.id);
+    } catch (error) {
+      // The text stays as typed, so the fix is one edit away.
+      setSaveError({ code: errorCode(error) ?? 'INTERNAL', message: errorMessage(error) ?? '' });
+    }
   };
 
   const setPinned = async (pinned: boolean) => {
     if (!stored) return;
-    const result = await studio.events.setPinned({ ids: [stored.id], pinned });
-    if (!result.ok) return setActionError(result.error.message);
-    const next = { ...stored, pinned };
-    setStored(next);
-    setActionError(null);
-    setStatus(pinned ? `Pinned ${stored.id} to the regression suite.` : `Unpinned ${stored.id}.`);
-    onChanged(next, false);
+    const id = stored.id;
+    await pin.mutateAsync({ ids: [id], pinned }).then(() => {
+      setActionError(null);
+      setStatus(pinned ? `Pinned ${id} to the regression suite.` : `Unpinned ${id}.`);
+    }, failed);
   };
 
   const setTags = async (tags: string[]) => {
     if (!stored) return false;
-    const result = await studio.events.setTags({ id: stored.id, tags });
-    if (!result.ok) {
-      setActionError(result.error.message);
-      return false;
-    }
-    setStored(result.value);
-    setActionError(null);
-    onChanged(result.value, false);
-    return true;
+    return tag.mutateAsync({ id: stored.id, tags }).then(() => {
+      setActionError(null);
+      return true;
+    }, failed);
   };
 
   const remove = async () => {
     setConfirmDelete(false);
     if (!stored) return;
-    const result = await studio.events.delete({ ids: [stored.id] });
-    if (!result.ok) return setActionError(result.error.message);
-    onDeleted(stored.id);
+    const id = stored.id;
+    await deleteEvents.mutateAsync([id]).then(() => onDeleted(id), failed);
   };
 
   const title = creating ? 'New event' : (editId ?? '');
@@ -110,7 +99,7 @@ export function EventDetail({ target, version, notice = '', onChanged, onDeleted
           ×
         </button>
       </header>
-      <ErrorMessage message={loadError} />
+      <ErrorMessage message={errorMessage(loaded.error)} />
       {stored && !creating && (
         <>
           <p className="muted event-detail-meta">

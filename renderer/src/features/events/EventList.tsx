@@ -1,14 +1,19 @@
 import type { MouseEvent } from 'react';
 import { formatUtc } from '../../components/format-time';
-import type { PagedRowsSnapshot } from '../../components/paged-rows';
 import { HeaderRow, LoadingCell } from '../../components/grid-parts';
-import { VirtualRows } from '../../components/VirtualRows';
+import { VirtualGrid } from '../../components/VirtualGrid';
 import { outcomeSummary, type StoredEvent } from './event-record';
 import { isSelected, selectedCount, type EventSelection } from './selection';
 
 interface Props {
-  rows: PagedRowsSnapshot<StoredEvent>;
-  onRangeChange(start: number, end: number): void;
+  /** The rows loaded so far, in order. */
+  rows: readonly StoredEvent[];
+  /** Every event matching the filter. */
+  total: number;
+  /** More rows follow the loaded ones. */
+  hasMore: boolean;
+  /** The list has come near its last loaded row. */
+  onLoadMore(): void;
   selection: EventSelection;
   activeIndex: number;
   /** The event open in the editor. */
@@ -25,10 +30,12 @@ export const eventRowHeight = 34;
 
 const columns = ['Select', 'Id', 'Hook', 'Recorded at (UTC)', 'Source', 'Tags', 'Pinned', 'Recorded outcome'];
 
-/** The library's events, virtualized and paged: only the rows in view are fetched and rendered. */
+/** Rows left below the drawn ones when the next page is asked for. */
+const loadAhead = 30;
+
+/** The library's events, virtualized: pages load as the list nears its end; only drawn rows render. */
 export function EventList(props: Props) {
-  const { rows, selection } = props;
-  const total = rows.total ?? 0;
+  const { rows, total, hasMore, onLoadMore, selection } = props;
   const count = selectedCount(selection, total);
   const allChecked = total > 0 && count === total;
 
@@ -54,7 +61,7 @@ export function EventList(props: Props) {
   );
 
   const renderRow = (index: number) => {
-    const event = rows.rowAt(index);
+    const event = rows[index];
     if (!event) return <LoadingCell />;
     const checked = isSelected(selection, event.id);
     const outcome = outcomeSummary(event.outcome);
@@ -118,22 +125,25 @@ export function EventList(props: Props) {
   };
 
   return (
-    <VirtualRows
+    <VirtualGrid
       className="event-list"
       label="Events"
-      count={total}
+      count={rows.length + (hasMore ? 1 : 0)}
+      rowCount={total}
       rowHeight={eventRowHeight}
       columnCount={columns.length}
       header={header}
       renderRow={renderRow}
       rowClassName={(index) => {
-        const event = rows.rowAt(index);
+        const event = rows[index];
         const classes = ['event-row'];
         if (event && isSelected(selection, event.id)) classes.push('event-row-checked');
         if (event && event.id === props.openId) classes.push('event-row-open');
         return classes.join(' ');
       }}
-      onRangeChange={props.onRangeChange}
+      onRangeChange={(_start, end) => {
+        if (hasMore && end + loadAhead >= rows.length) onLoadMore();
+      }}
       activeIndex={props.activeIndex}
       onActiveIndexChange={props.onActiveIndexChange}
       onActivate={props.onOpen}

@@ -37,7 +37,7 @@ export function eventListQuery(api: EventsApi, filter: EventFilter, pageSize = e
 }
 
 /** The loaded rows of an infinite list, in order, and the total the last page reported. */
-export function loadedEvents(data: InfiniteData<EventPage, number> | undefined): {
+export function loadedEvents(data: InfiniteData<EventPage, unknown> | undefined): {
   rows: StoredEvent[];
   total: number | null;
 } {

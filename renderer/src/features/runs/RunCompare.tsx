@@ -1,18 +1,15 @@
-import { useCallback, useState } from 'react';
+import { useState } from 'react';
 import type { ChannelOutput } from '@shared/contract';
 import { useStudioData } from '../../app/studio-data';
-import { studio } from '../../client/studio-client';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import type { FetchPage } from '../../components/paged-rows';
-import { usePagedRows } from '../../components/use-paged-rows';
 import { HeaderRow, LoadingCell } from '../../components/grid-parts';
-import { VirtualRows } from '../../components/VirtualRows';
+import { VirtualGrid } from '../../components/VirtualGrid';
 import { decisionOf } from './decision-text';
 import { formatDelta, formatMs } from './progress-text';
 import { previousRunId, runTitle, type ReplayRun } from './run-label';
+import { useRunComparison } from './use-runs';
 
 type Comparison = ChannelOutput<'runs.compare'>;
-type ComparedRow = Comparison['rows'][number];
 
 interface Props {
   runs: ReplayRun[];
@@ -39,23 +36,11 @@ export function RunCompare({ runs, runId }: Props) {
     after: runId,
   }));
   const [onlyChanged, setOnlyChanged] = useState(true);
-  const [comparison, setComparison] = useState<{ key: string; value: Comparison } | null>(null);
   const [active, setActive] = useState(-1);
   const { before, after } = picked;
-  const key = `${before}:${after}:${onlyChanged}`;
-
-  const fetchPage = useCallback<FetchPage<ComparedRow>>(
-    async (offset, limit) => {
-      if (before === null) return { ok: true, value: { items: [], total: 0 } };
-      const answer = await studio.runs.compare({ before, after, only: onlyChanged ? 'changed' : 'all', offset, limit });
-      if (!answer.ok) return answer;
-      if (offset === 0) setComparison({ key: `${before}:${after}:${onlyChanged}`, value: answer.value });
-      return { ok: true, value: { items: answer.value.rows, total: answer.value.total } };
-    },
-    [before, after, onlyChanged],
-  );
-  const { store, rows } = usePagedRows(fetchPage, 200);
-  const result = comparison?.key === key ? comparison.value : null;
+  const rows = useRunComparison(before, after, onlyChanged ? 'changed' : 'all');
+  // The counts and latencies come with every page: the first page's are shown.
+  const result: Comparison | null = before === null ? null : (rows.pageAt(0) ?? null);
 
   if (runs.length < 2)
     return (
@@ -191,7 +176,7 @@ export function RunCompare({ runs, runId }: Props) {
           {onlyChanged ? 'No event changed between these runs.' : 'These runs have no events in common.'}
         </p>
       ) : (
-        <VirtualRows
+        <VirtualGrid
           className="compare-list"
           label="Changed events"
           count={rows.total ?? 0}
@@ -200,7 +185,7 @@ export function RunCompare({ runs, runId }: Props) {
           header={<HeaderRow className="runs-compare-row runs-compare-row-header" columns={columns} />}
           renderRow={renderRow}
           rowClassName={(index) => `runs-compare-row runs-compare-row-${rows.rowAt(index)?.change ?? 'loading'}`}
-          onRangeChange={store.setRange}
+          onRangeChange={rows.setRange}
           activeIndex={active}
           onActiveIndexChange={setActive}
           onActivate={openRow}

@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { studio } from '../../client/studio-client';
+import { errorMessage } from '../../app/studio-error';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { downloadFile } from '../../components/download-file';
 import { ErrorMessage } from '../../components/ErrorMessage';
@@ -8,28 +8,34 @@ import { RunCompare } from './RunCompare';
 import { RunProgress } from './RunProgress';
 import { RunResults } from './RunResults';
 import { runTitle, statusText, type ReplayRun } from './run-label';
-import { collectRunEventIds } from './run-event-ids';
 import { useRunProgress, type ReplayProgress } from './use-run-progress';
+import { useCancelReplay, useDeleteRun, useExportRun, useInvalidateRun, useReplayAgain } from './use-runs';
 
 interface Props {
   run: ReplayRun;
   runs: ReplayRun[];
-  /** The run changed (ended, was deleted): the list is loaded again. */
-  onChanged(): void;
   onSelectRun(runId: number | null): void;
 }
 
 type Tab = 'results' | 'compare';
 
 /** The progress of a running run; the summary, results and comparison of a finished one. */
-export function RunDetail({ run, runs, onChanged, onSelectRun }: Props) {
+export function RunDetail({ run, runs, onSelectRun }: Props) {
   const [tab, setTab] = useState<Tab>('results');
   const [error, setError] = useState<string | null>(null);
-  const [cancelling, setCancelling] = useState(false);
-  const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
   const running = run.status === 'running';
-  const { progress, error: progressError } = useRunProgress(run.id, running, () => onChanged());
+  const invalidateRun = useInvalidateRun();
+  // The run ended while shown: its summary in the list and its results are asked again.
+  const { progress, error: progressError } = useRunProgress(run.id, running, () => invalidateRun(run.id));
+  const cancelReplay = useCancelReplay();
+  const exportRun = useExportRun();
+  const deleteRun = useDeleteRun();
+  const replayAgainMutation = useReplayAgain();
+  // A cancel that was accepted stays "cancelling" until the run ends (this view is keyed by run).
+  const cancelling = cancelReplay.isPending || cancelReplay.isSuccess;
+  const busy = replayAgainMutation.isPending;
+  const fail = (failure: unknown) => setError(errorMessage(failure));
 
   const shown: ReplayProgress | null =
     progress ??
@@ -49,47 +55,17 @@ export function RunDetail({ run, runs, onChanged, onSelectRun }: Props) {
         }
       : null);
 
-  const cancel = async () => {
-    setCancelling(true);
-    const result = await studio.replay.cancel({ runId: run.id });
-    if (!result.ok) {
-      setCancelling(false);
-      setError(result.error.message);
-    }
-  };
+  const cancel = () => cancelReplay.mutate(run.id, { onError: fail });
 
-  const exportAs = async (format: 'json' | 'csv') => {
-    const result = await studio.runs.export({ runId: run.id, format });
-    if (!result.ok) return setError(result.error.message);
-    downloadFile(result.value);
-  };
+  const exportAs = (format: 'json' | 'csv') =>
+    exportRun.mutate({ runId: run.id, format }, { onSuccess: downloadFile, onError: fail });
 
-  const replayAgain = async () => {
-    setBusy(true);
-    const ids = await collectRunEventIds(run.id);
-    if (!ids.ok) {
-      setBusy(false);
-      return setError(ids.error.message);
-    }
-    const label = `Again: ${run.label ?? `run #${run.id}`}`.slice(0, 200);
-    // The same secrets as the run being repeated (runs from before they were recorded read staging's).
-    const started = await studio.replay.start({
-      selection: { kind: 'events', ids: ids.value },
-      label,
-      ...(run.environment !== undefined ? { environment: run.environment } : {}),
-    });
-    setBusy(false);
-    if (!started.ok) return setError(`The replay did not start: ${started.error.message}`);
-    onChanged();
-    onSelectRun(started.value.run.id);
-  };
+  const replayAgain = () =>
+    replayAgainMutation.mutate(run, { onSuccess: (started) => onSelectRun(started.run.id), onError: fail });
 
-  const remove = async () => {
+  const remove = () => {
     setConfirmDelete(false);
-    const result = await studio.runs.delete({ runId: run.id });
-    if (!result.ok) return setError(result.error.message);
-    onSelectRun(null);
-    onChanged();
+    deleteRun.mutate(run.id, { onSuccess: () => onSelectRun(null), onError: fail });
   };
 
   return (
@@ -108,13 +84,13 @@ export function RunDetail({ run, runs, onChanged, onSelectRun }: Props) {
           </p>
         </div>
         <div className="run-actions">
-          <button type="button" onClick={() => void replayAgain()} disabled={running || busy || run.total === 0}>
+          <button type="button" onClick={() => replayAgain()} disabled={running || busy || run.total === 0}>
             Replay again
           </button>
-          <button type="button" onClick={() => void exportAs('json')} disabled={running}>
+          <button type="button" onClick={() => exportAs('json')} disabled={running}>
             Export JSON
           </button>
-          <button type="button" onClick={() => void exportAs('csv')} disabled={running}>
+          <button type="button" onClick={() => exportAs('csv')} disabled={running}>
             Export CSV
           </button>
           <button type="button" className="danger" onClick={() => setConfirmDelete(true)} disabled={running}>
@@ -133,7 +109,7 @@ export function RunDetail({ run, runs, onChanged, onSelectRun }: Props) {
         <p className="warning-message">Cancelled: the results below are the events replayed before the cancel.</p>
       )}
       {shown ? (
-        <RunProgress progress={shown} cancelling={cancelling} onCancel={() => void cancel()} />
+        <RunProgress progress={shown} cancelling={cancelling} onCancel={() => cancel()} />
       ) : (
         running && <p role="status">Starting the replay…</p>
       )}
@@ -178,7 +154,7 @@ export function RunDetail({ run, runs, onChanged, onSelectRun }: Props) {
         title={`Delete run #${run.id}?`}
         message="Its results are deleted; the library events and the traces stay."
         confirmLabel="Delete"
-        onConfirm={() => void remove()}
+        onConfirm={() => remove()}
         onCancel={() => setConfirmDelete(false)}
       />
     </section>

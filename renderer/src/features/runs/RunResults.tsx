@@ -1,17 +1,13 @@
-import { useCallback, useState } from 'react';
-import type { ChannelOutput } from '@shared/contract';
+import { useState } from 'react';
 import { useStudioData } from '../../app/studio-data';
-import { studio } from '../../client/studio-client';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import type { FetchPage } from '../../components/paged-rows';
-import { usePagedRows } from '../../components/use-paged-rows';
 import { HeaderRow, LoadingCell } from '../../components/grid-parts';
-import { VirtualRows } from '../../components/VirtualRows';
+import { VirtualGrid } from '../../components/VirtualGrid';
 import { decisionOf, errorLocation } from './decision-text';
 import { formatMs } from './progress-text';
 import type { ReplayRun } from './run-label';
+import { useRunResults } from './use-runs';
 
-type ResultRow = ChannelOutput<'runs.results'>['results'][number];
 type Only = 'all' | 'mismatches' | 'errors';
 
 const columns = ['#', 'Event', 'Hook', 'Decision', 'Duration', 'Difference from the recorded outcome'];
@@ -24,14 +20,7 @@ export function RunResults({ run }: { run: ReplayRun }) {
   const [active, setActive] = useState({ only, index: -1 });
   const activeIndex = active.only === only ? active.index : -1;
 
-  const fetchPage = useCallback<FetchPage<ResultRow>>(
-    async (offset, limit) => {
-      const answer = await studio.runs.results({ runId: run.id, only, offset, limit });
-      return answer.ok ? { ok: true, value: { items: answer.value.results, total: answer.value.total } } : answer;
-    },
-    [run.id, only],
-  );
-  const { store, rows } = usePagedRows(fetchPage, 200);
+  const rows = useRunResults(run.id, only);
   const summary = run.summary;
   const counts: Record<Only, number | undefined> = {
     all: summary?.events ?? run.total,
@@ -129,7 +118,7 @@ export function RunResults({ run }: { run: ReplayRun }) {
               : 'No errors: every event ran through the pipeline without an error.'}
         </p>
       ) : (
-        <VirtualRows
+        <VirtualGrid
           className="result-list"
           label="Replay results"
           count={rows.total ?? 0}
@@ -142,7 +131,7 @@ export function RunResults({ run }: { run: ReplayRun }) {
             if (!line) return 'result-row';
             return `result-row ${line.error ? 'result-row-error' : ''} ${line.mismatch ? 'result-row-mismatch' : ''}`;
           }}
-          onRangeChange={store.setRange}
+          onRangeChange={rows.setRange}
           activeIndex={activeIndex}
           onActiveIndexChange={(index) => setActive({ only, index })}
           onActivate={openRow}

@@ -1,9 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
-import { studio } from '../../client/studio-client';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { RunDetail } from './RunDetail';
 import { RunList } from './RunList';
-import type { ReplayRun } from './run-label';
+import { useRuns } from './use-runs';
 import './runs.css';
 
 interface Props {
@@ -13,20 +11,7 @@ interface Props {
 
 /** Replay runs: progress of the running one, results, comparison of two runs. */
 export function RunsView({ selectedRunId, onSelectRun }: Props) {
-  const [runs, setRuns] = useState<ReplayRun[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-
-  const loadRuns = useCallback(
-    () =>
-      studio.runs.list({ limit: 200 }).then((result) => {
-        if (result.ok) setRuns(result.value);
-        setError(result.ok ? null : result.error.message);
-      }),
-    [],
-  );
-  useEffect(() => {
-    void loadRuns();
-  }, [loadRuns]);
+  const { runs, error } = useRuns();
 
   const runId = selectedRunId ?? runs?.[0]?.id ?? null;
   const run = runs?.find((r) => r.id === runId) ?? null;
@@ -50,7 +35,7 @@ export function RunsView({ selectedRunId, onSelectRun }: Props) {
         <div className="runs-split">
           <RunList runs={runs} selectedId={runId} onSelect={onSelectRun} />
           {run ? (
-            <RunDetail key={run.id} run={run} runs={runs} onChanged={() => void loadRuns()} onSelectRun={onSelectRun} />
+            <RunDetail key={run.id} run={run} runs={runs} onSelectRun={onSelectRun} />
           ) : (
             <p className="empty-state">
               Run #{runId} is not in the list (deleted, or older than the last 200 runs). Pick one on the left.

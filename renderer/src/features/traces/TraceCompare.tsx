@@ -1,11 +1,12 @@
-import { useEffect, useMemo, useState } from 'react';
-import { studio } from '../../client/studio-client';
+import { useMemo, useState } from 'react';
+import { errorMessage } from '../../app/studio-error';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { spanDetails } from './span-details';
 import { StatusBadge } from './StatusBadge';
 import { compareTraces, type ComparedSide } from './trace-compare';
 import { formatDelta, formatDuration, formatStart, nanosToEpochMs, toNanos } from './time';
 import type { TraceDetail, TraceSummary } from './types';
+import { useOtherTrace, useTracesOfEvent } from './use-traces';
 
 interface Props {
   trace: TraceDetail;
@@ -37,55 +38,35 @@ function outcomeOf(trace: TraceDetail): string {
  */
 export function TraceCompare({ trace, onOpenTrace }: Props) {
   const eventId = trace.summary.eventId;
-  const [others, setOthers] = useState<Others>({ phase: 'loading' });
-  const [other, setOther] = useState<Other>({ phase: 'idle' });
+  const listed = useTracesOfEvent(eventId);
+  const others: Others = listed.error
+    ? { phase: 'error', message: errorMessage(listed.error) ?? '' }
+    : listed.data
+      ? { phase: 'ready', traces: listed.data.traces.filter((summary) => summary.traceId !== trace.summary.traceId) }
+      : { phase: 'loading' };
+  // The latest other trace is the usual question ("what changed since?"): shown at once.
+  const [picked, setPicked] = useState<string | null>(null);
+  const otherId = picked ?? (others.phase === 'ready' ? (others.traces[0]?.traceId ?? null) : null);
+  const loaded = useOtherTrace(otherId);
+  const other: Other =
+    otherId === null
+      ? { phase: 'idle' }
+      : loaded.error
+        ? { phase: 'error', message: `Trace ${otherId} could not be loaded: ${errorMessage(loaded.error)}` }
+        : loaded.data
+          ? { phase: 'ready', trace: loaded.data }
+          : { phase: 'loading', traceId: otherId };
+  const load = setPicked;
 
-  const load = (traceId: string) => {
-    setOther({ phase: 'loading', traceId });
-    void studio.traces.get({ traceId }).then((result) => {
-      setOther(
-        result.ok
-          ? { phase: 'ready', trace: result.value }
-          : { phase: 'error', message: `Trace ${traceId} could not be loaded: ${result.error.message}` },
-      );
-    });
-  };
-
-  useEffect(() => {
-    if (eventId === undefined) return;
-    let current = true;
-    void studio.traces.list({ eventId, limit: 100 }).then((result) => {
-      if (!current) return;
-      if (!result.ok) return setOthers({ phase: 'error', message: result.error.message });
-      const list = result.value.traces.filter((summary) => summary.traceId !== trace.summary.traceId);
-      setOthers({ phase: 'ready', traces: list });
-      // The latest other trace is the usual question ("what changed since?"): shown at once.
-      const first = list[0];
-      if (first) {
-        setOther({ phase: 'loading', traceId: first.traceId });
-        void studio.traces.get({ traceId: first.traceId }).then((got) => {
-          if (!current) return;
-          setOther(
-            got.ok
-              ? { phase: 'ready', trace: got.value }
-              : { phase: 'error', message: `Trace ${first.traceId} could not be loaded: ${got.error.message}` },
-          );
-        });
-      }
-    });
-    return () => {
-      current = false;
-    };
-  }, [eventId, trace.summary.traceId]);
-
+  const otherTrace = other.phase === 'ready' ? other.trace : null;
   const pair = useMemo(() => {
-    if (other.phase !== 'ready') return null;
+    if (!otherTrace) return null;
     // Earlier on the left, later on the right: the difference reads "what changed since".
     const thisStart = toNanos(trace.summary.startTimeUnixNano) ?? 0n;
-    const otherStart = toNanos(other.trace.summary.startTimeUnixNano) ?? 0n;
-    const [earlier, later] = thisStart <= otherStart ? [trace, other.trace] : [other.trace, trace];
+    const otherStart = toNanos(otherTrace.summary.startTimeUnixNano) ?? 0n;
+    const [earlier, later] = thisStart <= otherStart ? [trace, otherTrace] : [otherTrace, trace];
     return { earlier, later, comparison: compareTraces(earlier.spans, later.spans) };
-  }, [trace, other]);
+  }, [trace, otherTrace]);
 
   if (eventId === undefined) {
     return (

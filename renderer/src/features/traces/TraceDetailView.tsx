@@ -1,14 +1,16 @@
-import { useEffect, useState } from 'react';
-import { studio } from '../../client/studio-client';
+import { useState, type ReactNode } from 'react';
 import { useStudioData } from '../../app/studio-data';
+import { errorCode, errorMessage } from '../../app/studio-error';
 import { downloadFile } from '../../components/download-file';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import type { InputEventState } from './SpanDetails';
 import { StatusBadge } from './StatusBadge';
 import { formatDuration, formatStart, nanosToEpochMs } from './time';
 import { TraceCompare } from './TraceCompare';
+import { isTraceId } from './trace-queries';
 import { TraceTimeline } from './TraceTimeline';
 import type { TraceDetail } from './types';
+import { useExportTraces, useTrace, useTraceInputEvent } from './use-traces';
 
 interface Props {
   traceId: string;
@@ -16,83 +18,33 @@ interface Props {
   onOpenTrace(traceId: string): void;
 }
 
-type Loaded = { phase: 'loading' } | { phase: 'error'; message: string } | { phase: 'ready'; trace: TraceDetail };
-
 /** One trace: its summary, the waterfall and span details, the comparison with another trace, export. */
 export function TraceDetailView(props: Props) {
   // Keyed by trace: another trace starts from a clean state (loading, nothing collapsed).
   return <TraceDetailLoader key={props.traceId} {...props} />;
 }
 
-function TraceDetailLoader({ traceId, onClose, onOpenTrace }: Props) {
-  const { openRun, openScript } = useStudioData();
-  const [loaded, setLoaded] = useState<Loaded>({ phase: 'loading' });
-  const [inputEvent, setInputEvent] = useState<InputEventState>({ phase: 'none' });
-  const [comparing, setComparing] = useState(false);
-  const [exportError, setExportError] = useState<string | null>(null);
-  const [exportStatus, setExportStatus] = useState('');
+function TraceDetailLoader(props: Props) {
+  const { traceId, onClose } = props;
+  const trace = useTrace(traceId);
+  const back = <BackButton onClose={onClose} />;
+  const problem = !isTraceId(traceId)
+    ? `“${traceId}” is not a trace id (32 hex digits).`
+    : trace.error
+      ? errorCode(trace.error) === 'NOT_FOUND'
+        ? `Trace ${traceId} is not stored (any more): retention may have removed it.`
+        : `Trace ${traceId} could not be loaded: ${errorMessage(trace.error)}`
+      : null;
 
-  useEffect(() => {
-    let current = true;
-    if (!/^[0-9a-f]{32}$/.test(traceId)) {
-      void Promise.resolve().then(
-        () => current && setLoaded({ phase: 'error', message: `“${traceId}” is not a trace id (32 hex digits).` }),
-      );
-      return;
-    }
-    void studio.traces.get({ traceId }).then((result) => {
-      if (!current) return;
-      if (!result.ok) {
-        const message =
-          result.error.code === 'NOT_FOUND'
-            ? `Trace ${traceId} is not stored (any more): retention may have removed it.`
-            : `Trace ${traceId} could not be loaded: ${result.error.message}`;
-        return setLoaded({ phase: 'error', message });
-      }
-      // The benchmark's start: the spans are here; `waterfall:drawn` follows the first paint.
-      performance.clearMarks('waterfall:start');
-      performance.clearMarks('waterfall:drawn');
-      performance.mark('waterfall:start');
-      setLoaded({ phase: 'ready', trace: result.value });
-      const eventId = result.value.summary.eventId;
-      if (eventId === undefined) return;
-      setInputEvent({ phase: 'loading', eventId });
-      void studio.events.get({ id: eventId }).then((event) => {
-        if (!current) return;
-        setInputEvent(
-          event.ok
-            ? { phase: 'ready', event: event.value }
-            : {
-                phase: 'missing',
-                eventId,
-                message:
-                  event.error.code === 'NOT_FOUND'
-                    ? `event ${eventId} is no longer in the library.`
-                    : `event ${eventId} could not be loaded (${event.error.message}).`,
-              },
-        );
-      });
-    });
-    return () => {
-      current = false;
-    };
-  }, [traceId]);
-
-  const exportTrace = async () => {
-    setExportError(null);
-    const result = await studio.traces.export({ traceIds: [traceId] });
-    if (!result.ok) return setExportError(`The trace could not be exported: ${result.error.message}`);
-    downloadFile(result.value);
-    setExportStatus(`Exported as ${result.value.fileName}.`);
-  };
-
-  const back = (
-    <button type="button" className="trace-back" onClick={onClose} aria-keyshortcuts="Escape">
-      ← Back to traces
-    </button>
-  );
-
-  if (loaded.phase === 'loading') {
+  if (problem !== null) {
+    return (
+      <div className="trace-detail" data-trace-state="error">
+        <div className="view-header">{back}</div>
+        <ErrorMessage message={problem} />
+      </div>
+    );
+  }
+  if (!trace.data) {
     return (
       <div className="trace-detail" data-trace-state="loading">
         <div className="view-header">{back}</div>
@@ -100,16 +52,61 @@ function TraceDetailLoader({ traceId, onClose, onOpenTrace }: Props) {
       </div>
     );
   }
-  if (loaded.phase === 'error') {
-    return (
-      <div className="trace-detail" data-trace-state="error">
-        <div className="view-header">{back}</div>
-        <ErrorMessage message={loaded.message} />
-      </div>
-    );
-  }
+  return <TraceDetailReady {...props} trace={trace.data} back={back} />;
+}
 
-  const { summary } = loaded.trace;
+function BackButton({ onClose }: { onClose(): void }) {
+  return (
+    <button type="button" className="trace-back" onClick={onClose} aria-keyshortcuts="Escape">
+      ← Back to traces
+    </button>
+  );
+}
+
+/** The benchmark's start: the spans are here; `waterfall:drawn` follows the first paint. */
+function markWaterfallStart(): true {
+  performance.clearMarks('waterfall:start');
+  performance.clearMarks('waterfall:drawn');
+  performance.mark('waterfall:start');
+  return true;
+}
+
+function inputEventState(eventId: string | undefined, query: ReturnType<typeof useTraceInputEvent>): InputEventState {
+  if (eventId === undefined) return { phase: 'none' };
+  if (query.data) return { phase: 'ready', event: query.data };
+  if (!query.error) return { phase: 'loading', eventId };
+  const message =
+    errorCode(query.error) === 'NOT_FOUND'
+      ? `event ${eventId} is no longer in the library.`
+      : `event ${eventId} could not be loaded (${errorMessage(query.error)}).`;
+  return { phase: 'missing', eventId, message };
+}
+
+function TraceDetailReady({
+  traceId,
+  onClose,
+  onOpenTrace,
+  trace,
+  back,
+}: Props & { trace: TraceDetail; back: ReactNode }) {
+  // Marked as this first renders, before the waterfall's rows are built and painted.
+  useState(markWaterfallStart);
+  const { openRun, openScript } = useStudioData();
+  const eventId = trace.summary.eventId;
+  const inputEvent = inputEventState(eventId, useTraceInputEvent(eventId));
+  const [comparing, setComparing] = useState(false);
+  const [exportStatus, setExportStatus] = useState('');
+  const exporter = useExportTraces();
+
+  const exportTrace = async () => {
+    const file = await exporter.mutateAsync([traceId]).catch(() => null);
+    if (!file) return;
+    downloadFile(file);
+    setExportStatus(`Exported as ${file.fileName}.`);
+  };
+  const exportError = exporter.error ? `The trace could not be exported: ${errorMessage(exporter.error)}` : null;
+
+  const { summary } = trace;
   return (
     <div
       className="trace-detail"
@@ -173,10 +170,10 @@ function TraceDetailLoader({ traceId, onClose, onOpenTrace }: Props) {
           {exportStatus}
         </span>
       </p>
-      <ErrorMessage message={exportError} onDismiss={() => setExportError(null)} />
-      {comparing && <TraceCompare trace={loaded.trace} onOpenTrace={onOpenTrace} />}
+      <ErrorMessage message={exportError} onDismiss={() => exporter.reset()} />
+      {comparing && <TraceCompare trace={trace} onOpenTrace={onOpenTrace} />}
       <TraceTimeline
-        trace={loaded.trace}
+        trace={trace}
         inputEvent={inputEvent}
         onOpenScript={(scriptId, line) => openScript(scriptId, summary.hook, line)}
       />

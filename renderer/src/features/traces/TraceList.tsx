@@ -1,13 +1,14 @@
 import { useCallback, useEffect, useLayoutEffect, useRef, useState, type MouseEvent } from 'react';
 import { ErrorMessage } from '../../components/ErrorMessage';
-import { VirtualRows } from '../../components/VirtualRows';
+import type { PagedRows } from '../../components/use-paged-query';
+import { VirtualGrid } from '../../components/VirtualGrid';
 import { clickRow, type RowSelection } from './row-selection';
 import { StatusBadge } from './StatusBadge';
 import { formatDuration, formatStart, nanosToEpochMs } from './time';
-import type { TracePages } from './trace-pages';
+import type { TraceSummary } from './types';
 
 interface Props {
-  pages: TracePages;
+  pages: PagedRows<unknown, TraceSummary>;
   filtered: boolean;
   onClearFilters(): void;
   selection: RowSelection;
@@ -46,20 +47,19 @@ export function TraceList(props: Props) {
 
   // Enter on a row whose page is still on its way opens it once the page arrives.
   const [pendingOpen, setPendingOpen] = useState<number | null>(null);
-  const pendingTrace = pendingOpen === null ? undefined : pages.row(pendingOpen)?.traceId;
+  const pendingTrace = pendingOpen === null ? undefined : pages.rowAt(pendingOpen)?.traceId;
   useEffect(() => {
     if (pendingTrace !== undefined) onOpen(pendingTrace);
   }, [pendingTrace, onOpen]);
 
-  const onRangeChange = useCallback((start: number, end: number) => pages.showRange(start, end), [pages]);
-  const idAt = (index: number) => pages.row(index)?.traceId;
+  const idAt = (index: number) => pages.rowAt(index)?.traceId;
   const check = (index: number, event: MouseEvent) => {
     event.stopPropagation();
     onSelectionChange(clickRow(selection, index, event.shiftKey, idAt));
   };
 
   const renderRow = (index: number) => {
-    const trace = pages.row(index);
+    const trace = pages.rowAt(index);
     if (!trace) {
       return (
         <div role="gridcell" aria-colspan={columns.length} className="trace-row-placeholder">
@@ -136,19 +136,19 @@ export function TraceList(props: Props) {
       }}
     >
       <ErrorMessage message={pages.error} />
-      <VirtualRows
+      <VirtualGrid
         label="Traces"
         count={total}
         rowHeight={rowHeight}
         renderRow={renderRow}
-        onRangeChange={onRangeChange}
+        onRangeChange={pages.setRange}
         activeIndex={props.activeIndex}
         onActiveIndexChange={(index) => {
           setPendingOpen(null);
           props.onActiveIndexChange(index);
         }}
         onActivate={(index) => {
-          const trace = pages.row(index);
+          const trace = pages.rowAt(index);
           if (trace) onOpen(trace.traceId);
           else setPendingOpen(index);
         }}

@@ -1,5 +1,5 @@
-import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
-import { studio } from '../../client/studio-client';
+import { useRef, useState } from 'react';
+import { errorMessage } from '../../app/studio-error';
 import { downloadFile } from '../../components/download-file';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { noSelection, type RowSelection } from './row-selection';
@@ -7,7 +7,7 @@ import { TraceDetailView } from './TraceDetailView';
 import { emptyFilter, isFiltered, queryKey, toTraceQuery, type TraceFilterForm, type TraceQuery } from './trace-filter';
 import { TraceFilters } from './TraceFilters';
 import { TraceList } from './TraceList';
-import { TracePages, type FetchPage } from './trace-pages';
+import { useExportTraces, useRefreshTraces, useTraceList } from './use-traces';
 import './traces.css';
 
 interface Props {
@@ -22,31 +22,22 @@ function countText(total: number, filtered: boolean): string {
   return filtered ? `${traces} match${total === 1 ? 'es' : ''}` : traces;
 }
 
-function fetcherFor(query: TraceQuery): FetchPage {
-  return (offset, limit) => studio.traces.list({ ...query, offset, limit });
-}
-
 /**
- * The trace list and, for the selected trace, its waterfall. The list's filters, selection, page
- * cache and scroll position live here, so going into a trace and back finds the list as it was.
+ * The trace list and, for the selected trace, its waterfall. The list's filters, selection and scroll
+ * position live here (its pages in the query cache), so going into a trace and back finds the list
+ * as it was.
  */
 export function TracesView({ selectedTraceId, onSelectTrace }: Props) {
   const [form, setForm] = useState<TraceFilterForm>(emptyFilter);
   const [problem, setProblem] = useState<string | null>(null);
   const [query, setQuery] = useState<TraceQuery>({});
-  const [pages] = useState(() => new TracePages(fetcherFor({})));
+  const pages = useTraceList(query);
+  const refresh = useRefreshTraces();
+  const exporter = useExportTraces();
   const [selection, setSelection] = useState<RowSelection>(noSelection);
   const [activeIndex, setActiveIndex] = useState(-1);
-  const [exporting, setExporting] = useState(false);
-  const [exportError, setExportError] = useState<string | null>(null);
   const [exportStatus, setExportStatus] = useState('');
   const scrollTop = useRef(0);
-  useSyncExternalStore(pages.subscribe, pages.getVersion);
-
-  useEffect(() => {
-    pages.reset(fetcherFor(query));
-  }, [pages, query]);
-  useEffect(() => () => pages.dispose(), [pages]);
 
   const changeFilter = (next: TraceFilterForm) => {
     setForm(next);
@@ -62,15 +53,10 @@ export function TracesView({ selectedTraceId, onSelectTrace }: Props) {
 
   const exportSelected = async () => {
     const traceIds = [...selection.selected];
-    setExporting(true);
-    setExportError(null);
-    const result = await studio.traces.export({ traceIds });
-    setExporting(false);
-    if (!result.ok) return setExportError(`The traces could not be exported: ${result.error.message}`);
-    downloadFile(result.value);
-    setExportStatus(
-      `Exported ${traceIds.length} trace${traceIds.length === 1 ? '' : 's'} as ${result.value.fileName}.`,
-    );
+    const file = await exporter.mutateAsync(traceIds).catch(() => null);
+    if (!file) return;
+    downloadFile(file);
+    setExportStatus(`Exported ${traceIds.length} trace${traceIds.length === 1 ? '' : 's'} as ${file.fileName}.`);
   };
 
   if (selectedTraceId !== null) {
@@ -89,7 +75,7 @@ export function TracesView({ selectedTraceId, onSelectTrace }: Props) {
         <p className="view-hint" role="status" data-testid="trace-count">
           {pages.total === null ? (pages.error ? '' : 'Loading traces…') : countText(pages.total, isFiltered(form))}
         </p>
-        <button type="button" className="trace-refresh" onClick={() => pages.reset()}>
+        <button type="button" className="trace-refresh" onClick={refresh}>
           Refresh
         </button>
       </div>
@@ -104,10 +90,10 @@ export function TracesView({ selectedTraceId, onSelectTrace }: Props) {
         <button
           type="button"
           className="primary"
-          disabled={count === 0 || count > maxExport || exporting}
+          disabled={count === 0 || count > maxExport || exporter.isPending}
           onClick={() => void exportSelected()}
         >
-          {exporting ? 'Exporting…' : 'Export OTLP JSON'}
+          {exporter.isPending ? 'Exporting…' : 'Export OTLP JSON'}
         </button>
         {count > 0 && (
           <button type="button" onClick={() => setSelection(noSelection)}>
@@ -119,7 +105,10 @@ export function TracesView({ selectedTraceId, onSelectTrace }: Props) {
           {exportStatus}
         </span>
       </div>
-      <ErrorMessage message={exportError} onDismiss={() => setExportError(null)} />
+      <ErrorMessage
+        message={exporter.error ? `The traces could not be exported: ${errorMessage(exporter.error)}` : null}
+        onDismiss={() => exporter.reset()}
+      />
       <TraceList
         // A new filter is a new list: it starts at the top.
         key={queryKey(query)}

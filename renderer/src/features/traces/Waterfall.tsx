@@ -1,5 +1,5 @@
 import { useLayoutEffect, useMemo, type KeyboardEvent } from 'react';
-import { VirtualRows } from '../../components/VirtualRows';
+import { VirtualGrid } from '../../components/VirtualGrid';
 import { formatDuration, timeTicks } from './time';
 import type { TimeWindow, WaterfallRow } from './waterfall-layout';
 
@@ -175,7 +175,7 @@ export function Waterfall(props: Props) {
 
   return (
     <div className="waterfall" onKeyDown={onKeyDown}>
-      <VirtualRows
+      <VirtualGrid
         label="Spans"
         role="treegrid"
         count={rows.length}

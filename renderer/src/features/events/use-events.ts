@@ -1,0 +1,116 @@
+import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { ChannelInput } from '@shared/contract';
+import { studio } from '../../client/studio-client';
+import { errorMessage, unwrap, valueOf } from '../../app/studio-error';
+import { invalidateRun } from '../runs/run-queries';
+import { collectIds, inBatches } from './collect-ids';
+import type { EventFilter } from './event-filter';
+import {
+  eventDetailQuery,
+  eventKeys,
+  eventListQuery,
+  facetsQuery,
+  invalidateEventLibrary,
+  loadedEvents,
+} from './event-queries';
+import type { StoredEvent } from './event-record';
+
+// The event library's server state: the list of one filter (loaded a page after another as it
+// scrolls), the facets, one event, and every change to the library. Components render what these
+// give; a change invalidates what it touches (event-queries.ts).
+
+export type ReplayInput = ChannelInput<'replay.start'>;
+
+export function useEventList(filter: EventFilter) {
+  const query = useInfiniteQuery(eventListQuery(studio, filter));
+  const { rows, total } = loadedEvents(query.data);
+  return {
+    rows,
+    total,
+    error: errorMessage(query.error),
+    hasMore: query.hasNextPage,
+    loadingMore: query.isFetchingNextPage,
+    loadMore: () => {
+      if (query.hasNextPage && !query.isFetchingNextPage && !query.isError) void query.fetchNextPage();
+    },
+  };
+}
+
+export function useEventFacets() {
+  const query = useQuery(facetsQuery(studio));
+  return { facets: query.data ?? null, error: errorMessage(query.error) };
+}
+
+export function useStoredEvent(id: string | null) {
+  return useQuery({ ...eventDetailQuery(studio, id ?? ''), enabled: id !== null });
+}
+
+/** Whose keychain secrets a replay's scripts may read: the workspace's environments by name. */
+export function useEnvironmentNames(): string[] {
+  const query = useQuery({
+    queryKey: ['environments'],
+    queryFn: () => valueOf(studio.environments.list()),
+    select: (environments) => environments.map((environment) => environment.name),
+  });
+  return query.data ?? ['staging'];
+}
+
+/** Every id a filter matches (for "all matching" less the unchecked ones). */
+export function listMatchingIds(filter: EventFilter, except: ReadonlySet<string>): Promise<string[]> {
+  return collectIds((offset, limit) => studio.events.list({ ...filter, offset, limit }), except).then(unwrap);
+}
+
+export function useSaveEvent() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { record: Record<string, unknown>; create: boolean }) => valueOf(studio.events.save(input)),
+    onSuccess: (saved: StoredEvent) => {
+      client.setQueryData(eventKeys.detail(saved.id), saved);
+      void invalidateEventLibrary(client);
+    },
+  });
+}
+
+export function useSetPinned() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async ({ ids, pinned }: { ids: string[]; pinned: boolean }) => {
+      for (const batch of inBatches(ids)) await valueOf(studio.events.setPinned({ ids: batch, pinned }));
+    },
+    // Some batches may have been pinned before one failed: the library is asked again either way.
+    onSettled: () => invalidateEventLibrary(client),
+  });
+}
+
+export function useSetTags() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: { id: string; tags: string[] }) => valueOf(studio.events.setTags(input)),
+    onSuccess: (saved: StoredEvent) => {
+      client.setQueryData(eventKeys.detail(saved.id), saved);
+      void invalidateEventLibrary(client);
+    },
+  });
+}
+
+export function useDeleteEvents() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: async (ids: string[]) => {
+      for (const batch of inBatches(ids)) await valueOf(studio.events.delete({ ids: batch }));
+      return ids;
+    },
+    onSettled: (_data, _error, ids) => {
+      for (const id of ids) client.removeQueries({ queryKey: eventKeys.detail(id) });
+      return invalidateEventLibrary(client);
+    },
+  });
+}
+
+export function useStartReplay() {
+  const client = useQueryClient();
+  return useMutation({
+    mutationFn: (input: ReplayInput) => valueOf(studio.replay.start(input)),
+    onSuccess: (started) => invalidateRun(client, started.run.id),
+  });
+}
