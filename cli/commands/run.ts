@@ -78,7 +78,8 @@ export const runCommand: Command = {
 
     const pool = createEnginePool({ workers: 1, secrets: staticSecrets(secrets) });
     try {
-      const outcome = await runSingleScript({
+      // A one-layer pipeline, as the editor's Run: the CLI prints the verdict, not the trace.
+      const { outcome } = await runSingleScript({
         pool,
         scriptId: path.basename(scriptFile, '.lua'),
         source,

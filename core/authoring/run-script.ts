@@ -7,13 +7,16 @@ import {
   type LogEntry,
   type ScriptError,
   type ScriptOutcome,
+  type SecretProvider,
+  type Trace,
 } from '../../shared/engine';
-import type { EnginePool } from '../../shared/engine/node';
+import { EngineError, singleScriptPlan, type EnginePool } from '../../shared/engine/node';
 import { scriptHash } from '../../shared/engine/node/bundle-files';
 import { modeOf, type HookId } from '../../shared/hooks';
 
 // One script on one event, as the CLI's `run` and the editor's Run button both do it, and what its
 // value means for the hook. Shared so that the two can never judge the same run differently.
+// The script runs as a pipeline of one layer, the same job as a replay's, so the run has a trace.
 
 export interface SingleScriptRun {
   pool: EnginePool;
@@ -27,7 +30,16 @@ export interface SingleScriptRun {
   env: Record<string, string>;
   /** Names helpers.secret may read; any other is SECRET_NOT_FOUND. */
   secretNames: readonly string[];
+  /** Where this run's helpers.secret values come from; the pool's own provider otherwise. */
+  secrets?: SecretProvider;
   timeoutMs?: number;
+}
+
+export interface SingleScriptResult {
+  /** The script's own outcome, as the sandbox produced it: judgeScriptRun says what it means. */
+  outcome: ScriptOutcome;
+  /** The run's trace; null when the engine lost the run before it finished (its worker stopped twice). */
+  trace: Trace | null;
 }
 
 export type DecisionKind = 'allow' | 'deny' | 'data' | 'recorded' | 'error';
@@ -44,16 +56,55 @@ export interface ScriptRunVerdict {
   instructions: number;
 }
 
-export function runSingleScript(run: SingleScriptRun): Promise<ScriptOutcome> {
-  const { pool, scriptId, source, hook, event, env, secretNames, timeoutMs } = run;
-  return pool.runScript({
+/**
+ * Rejects only when the pool refuses the run (EngineError with `refused`: queue full, closed, or
+ * workers that cannot start); a run the engine lost after it started is a failed outcome.
+ */
+export async function runSingleScript(run: SingleScriptRun): Promise<SingleScriptResult> {
+  const { pool, scriptId, source, hook, event, env, secretNames, secrets, timeoutMs } = run;
+  const plan = singleScriptPlan({
     script: { id: scriptId, source, contentHash: scriptHash(source) },
     hook,
-    event,
-    ctx: { hook, data: {}, results: {}, env },
-    limits: { ...defaultLimits, ...(timeoutMs ? { timeoutMs } : {}) },
+    mode: modeOf(hook),
+    env,
     secretNames,
+    limits: { ...defaultLimits, ...(timeoutMs ? { timeoutMs } : {}) },
   });
+  try {
+    const { result, trace } = await pool.runPipeline(plan, event, secrets ? { secrets } : {});
+    const outcome = result.scripts[0];
+    if (!outcome) throw new Error('the one-layer plan ran no script');
+    return { outcome: scriptsOwnOutcome(outcome), trace };
+  } catch (error) {
+    if (!(error instanceof EngineError) || error.refused) throw error;
+    return { outcome: lostOutcome(scriptId, error), trace: null };
+  }
+}
+
+/**
+ * The pipeline (shared/engine/pipeline.ts) turns a value its hook does not accept into an
+ * INVALID_RESULT failure that keeps the value, and the sandbox never gives a failed outcome a
+ * value: so a failed outcome with a value is a script that returned. Undone here, judgeScriptRun
+ * judges it as it judges every run, in the same words for the editor and the CLI.
+ */
+export function scriptsOwnOutcome(outcome: ScriptOutcome): ScriptOutcome {
+  if (outcome.ok || outcome.error?.code !== 'INVALID_RESULT' || outcome.value === undefined) return outcome;
+  const { error: _judged, ...returned } = outcome;
+  return { ...returned, ok: true };
+}
+
+function lostOutcome(scriptId: string, error: EngineError): ScriptOutcome {
+  return {
+    scriptId,
+    ok: false,
+    error: { code: error.code, message: error.message },
+    logs: [],
+    instructions: 0,
+    memoryPeakBytes: 0,
+    startedAt: Date.now(),
+    durationMs: 0,
+    fetches: [],
+  };
 }
 
 /** Microseconds are the clock's real resolution; more digits only make the output noisy. */

@@ -1,17 +1,26 @@
 import { ContractError, type ChannelOutput } from '../../shared/contract';
-import { isPlainObject, type JsonObject, type ScriptOutcome } from '../../shared/engine';
+import { isPlainObject, type JsonObject, type ScriptOutcome, type SecretProvider } from '../../shared/engine';
+import { EngineError, type EnginePool } from '../../shared/engine/node';
 import { validateEvent, type HookId } from '../../shared/hooks';
-import { EngineError } from '../../shared/engine/node';
 import type { Handlers } from '../router';
+import type { Workspace } from '../store';
 import { judgeScriptRun, runSingleScript } from './run-script';
-import type { SecretLease } from './environment-secrets';
-import type { StudioServices } from './services';
 
 // The editor's Run: the text in the editor (saved or not) on one event, in the sandbox, judged as
 // the CLI's `run` judges it. The run sees what the pipeline would give it: its variables, its
 // declared secret names, and the values of the chosen environment's keychain (staging unless told
-// otherwise). The keychain is read only when the script calls helpers.secret, so a machine without
-// one runs every script that needs no secret.
+// otherwise), through a provider of that run's own: runs of different environments go side by
+// side on the editor's pool and none reads another's values. The keychain is read only when the
+// script calls helpers.secret, so a machine without one runs every script that needs no secret.
+// The draft runs as a pipeline of one layer, so the answer carries the run's trace.
+
+/** What the editor's Run needs, and nothing more. */
+export interface ScriptRunDeps {
+  workspace(): Workspace;
+  engine(): EnginePool;
+  /** The keychain-backed values of one environment. */
+  secretsFor(environment: string): SecretProvider;
+}
 
 export const defaultRunEnvironment = 'staging';
 
@@ -31,46 +40,64 @@ function eventFor(hook: HookId, event: Record<string, unknown>): JsonObject {
   return copy;
 }
 
+/**
+ * One run's view of an environment's secrets: opened on the first helpers.secret, and remembering
+ * why the keychain failed, if it did (the pool reads a failed lookup as a missing value).
+ */
+function runSecrets(deps: ScriptRunDeps, environment: string) {
+  let provider: SecretProvider | undefined;
+  const reader = {
+    keychainFailure: undefined as string | undefined,
+    provider: {
+      get: async (name: string) => {
+        try {
+          provider ??= deps.secretsFor(environment);
+          return await provider.get(name);
+        } catch (error) {
+          reader.keychainFailure = error instanceof Error ? error.message : String(error);
+          throw error;
+        }
+      },
+    } satisfies SecretProvider,
+  };
+  return reader;
+}
+
 /** A secret that could not be read because of the keychain says so, not "has no stored value". */
-function explainKeychainFailure(outcome: ScriptOutcome, lease: SecretLease): ScriptOutcome {
+function explainKeychainFailure(outcome: ScriptOutcome, keychainFailure: string | undefined): ScriptOutcome {
   const error = outcome.error;
-  if (!lease.keychainFailure || error?.code !== 'SECRET_NOT_FOUND' || !/has no stored value/.test(error.message)) {
+  if (!keychainFailure || error?.code !== 'SECRET_NOT_FOUND' || !/has no stored value/.test(error.message)) {
     return outcome;
   }
-  const message = error.message.replace('has no stored value', `could not be read: ${lease.keychainFailure}`);
+  const message = error.message.replace('has no stored value', `could not be read: ${keychainFailure}`);
   return { ...outcome, error: { ...error, message } };
 }
 
-export function scriptRunHandlers(services: StudioServices): Pick<Handlers, 'scripts.run'> {
+export function scriptRunHandlers(deps: ScriptRunDeps): Pick<Handlers, 'scripts.run'> {
   return {
     'scripts.run': async ({ source, hook, event, environment = defaultRunEnvironment }) => {
-      const workspace = services.workspace();
+      const workspace = deps.workspace();
       const payload = eventFor(hook, event);
       if (!workspace.environments.get(environment)) {
         throw new ContractError('INVALID_INPUT', `There is no environment "${environment}".`);
       }
-      const env = workspace.pipeline.env();
-      const secretNames = workspace.pipeline.secrets();
-      const pool = services.engine();
-      const judged = await services.environmentSecrets
-        .run(environment, async (lease) => {
-          const outcome = await runSingleScript({
-            pool,
-            scriptId: 'draft',
-            source,
-            hook,
-            event: payload,
-            env,
-            secretNames,
-          });
-          return judgeScriptRun(hook, explainKeychainFailure(outcome, lease));
-        })
-        .catch((error: unknown) => {
-          // The pool refuses a run only when it is saturated or shutting down: try again later.
-          if (error instanceof EngineError)
-            throw new ContractError('UNAVAILABLE', `The run did not start: ${error.message}.`);
-          throw error;
-        });
+      const secrets = runSecrets(deps, environment);
+      const ran = await runSingleScript({
+        pool: deps.engine(),
+        scriptId: 'draft',
+        source,
+        hook,
+        event: payload,
+        env: workspace.pipeline.env(),
+        secretNames: workspace.pipeline.secrets(),
+        secrets: secrets.provider,
+      }).catch((error: unknown) => {
+        // The pool refuses a run only when it is saturated or shutting down: try again later.
+        if (error instanceof EngineError)
+          throw new ContractError('UNAVAILABLE', `The run did not start: ${error.message}.`);
+        throw error;
+      });
+      const judged = judgeScriptRun(hook, explainKeychainFailure(ran.outcome, secrets.keychainFailure));
       const result: RunResult = {
         ok: judged.ok,
         hook,
@@ -80,6 +107,7 @@ export function scriptRunHandlers(services: StudioServices): Pick<Handlers, 'scr
         logs: judged.logs,
         durationMs: judged.durationMs,
         instructions: judged.instructions,
+        trace: ran.trace,
       };
       if (judged.logsDropped) result.logsDropped = judged.logsDropped;
       return result;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hookIdSchema, hookModes } from '../hooks/definitions';
 import type { ChannelSpec } from './channel-spec';
+import { traceSpanSchema } from './replay-channels';
 
 // The channels of the authoring screens (issue: swimlane editor, script editor, versions, secrets
 // and environments). Inputs are validated by the core's router; outputs too.
@@ -62,6 +63,11 @@ const runResult = z.object({
   logsDropped: z.object({ entries: z.number(), bytes: z.number() }).optional(),
   durationMs: z.number(),
   instructions: z.number(),
+  /**
+   * The run's trace (the draft runs as a pipeline of one layer), spans as the trace channels give
+   * them; null when the engine lost the run before it finished (its worker stopped twice).
+   */
+  trace: z.object({ traceId: z.string(), hook: hookIdSchema, spans: z.array(traceSpanSchema) }).nullable(),
 });
 
 const environment = z.object({
