@@ -25,15 +25,42 @@ async function setUp(environment = 'staging', scopes = studioScopes) {
   return { h, runtime, admin: runtime.tokens.admin ?? '' };
 }
 
+type Progress = ChannelOutput<'publish.progress'>;
+
+/** Every publish.steps the core pushed, by job. */
+function watchSteps(h: AuthoringHarness): Map<string, Progress[]> {
+  const pushed = new Map<string, Progress[]>();
+  h.core.events.subscribe((event) => {
+    if (event.name !== 'publish.steps') return;
+    const progress = event.payload as Progress;
+    pushed.set(progress.jobId, [...(pushed.get(progress.jobId) ?? []), progress]);
+  });
+  return pushed;
+}
+
+/** Starts a publish and waits for the publish.steps that ends it; publish.progress then agrees. */
 async function publishAndWait(
   h: AuthoringHarness,
   input: Parameters<AuthoringHarness['call']>[1] & { environment: string; message: string },
-): Promise<ChannelOutput<'publish.progress'>> {
-  const { jobId } = await h.call('publish.start', input);
-  for (;;) {
-    const progress = await h.call('publish.progress', { jobId });
-    if (progress.status !== 'running') return progress;
-    await new Promise((resolve) => setTimeout(resolve, 25));
+): Promise<Progress> {
+  let jobId: string | undefined;
+  let ended: Progress | undefined;
+  let resolve: (progress: Progress) => void = () => {};
+  const end = new Promise<Progress>((settle) => (resolve = settle));
+  const stop = h.core.events.subscribe((event) => {
+    const progress = event.payload as Progress;
+    if (event.name !== 'publish.steps' || progress.status === 'running') return;
+    ended = progress;
+    if (progress.jobId === jobId) resolve(progress);
+  });
+  try {
+    ({ jobId } = await h.call('publish.start', input));
+    if (ended?.jobId === jobId) resolve(ended);
+    const pushed = await end;
+    expect(await h.call('publish.progress', { jobId })).toEqual(pushed);
+    return pushed;
+  } finally {
+    stop();
   }
 }
 
@@ -78,8 +105,13 @@ describe('publish (against a real runtime)', () => {
       ['suite', 'skipped'],
     ]);
 
+    const pushed = watchSteps(h);
     const done = await publishAndWait(h, { environment: 'staging', message: 'first', expectedHash: null });
     expect(done.status).toBe('done');
+    // Pushed as each step changed: validate ran first while the rest waited, record ended it.
+    const steps = pushed.get(done.jobId) ?? [];
+    expect(steps[0]?.steps.map((step) => step.status)).toEqual(['running', 'pending', 'pending', 'pending', 'pending']);
+    expect(steps.filter((progress) => progress.status !== 'running')).toEqual([done]);
     expect(done.result).toEqual({ version: 1, hash: first.local.hash });
     expect(done.steps.map((step) => step.status)).toEqual(['pass', 'pass', 'skipped', 'pass', 'pass']);
     const environments = await h.call('environments.list', {});

@@ -52,8 +52,7 @@ export async function importRecordedEvents(
   text: string,
   options: EventImportOptions = {},
 ): Promise<EventImportReport> {
-  const library = deps.workspace().events;
-  const known = library.ids();
+  const known = deps.workspace().events.ids();
   const { chunks, total } = chunksOf(text, known);
   const report: EventImportReport = { imported: 0, duplicates: 0, problems: [], problemCount: 0 };
   const store: { tags?: string[]; pinned?: boolean } = {};
@@ -76,8 +75,9 @@ export async function importRecordedEvents(
   try {
     for (const chunk of chunks) {
       if (options.source !== undefined) for (const event of chunk.events) event.source = options.source;
-      // Another process (the CLI) may have imported some of them since ids() was read.
-      const stored = library.import(chunk.events, store);
+      // Asked again for each chunk: a core that closed meanwhile answers UNAVAILABLE. Another
+      // process (the CLI) may have imported some of them since ids() was read.
+      const stored = deps.workspace().events.import(chunk.events, store);
       report.imported += stored.imported;
       report.duplicates += chunk.duplicates + stored.duplicates;
       report.problemCount += chunk.problems.length;

@@ -2,9 +2,11 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { EventPayload } from '../../shared/contract';
 import type { RecordedEvent } from '../../shared/engine';
 import { useAuthoringHarness } from '../authoring/testing/authoring-harness';
 import { Workspace } from '../store';
+import { importChunkLines } from './event-import';
 
 const harness = useAuthoringHarness();
 const folders: string[] = [];
@@ -219,6 +221,81 @@ describe('events.import', () => {
     expect(report).toMatchObject({ imported: 1, problemCount: 1200 });
     expect(report.problems).toHaveLength(1000);
     expect(report.problems[999]!.line).toBe(1000);
+  });
+});
+
+describe('events.import in chunks, with import.progress', () => {
+  type ImportProgress = EventPayload<'import.progress'>;
+  const progressOf = (h: ReturnType<typeof harness>) => {
+    const pushed: ImportProgress[] = [];
+    h.core.events.subscribe((event) => {
+      if (event.name === 'import.progress') pushed.push(event.payload as ImportProgress);
+    });
+    return pushed;
+  };
+
+  it('stores a large file chunk by chunk, pushing progress after each and once at the end', async () => {
+    const h = harness();
+    const pushed = progressOf(h);
+    const lines = Array.from({ length: 4500 }, (_, i) => JSON.stringify(signup(`big-${i}`, `u${i}@x.io`)));
+    lines[2999] = 'not json'; // line 3000, in the second chunk
+    lines[3500] = JSON.stringify(signup('big-5', 'again@x.io')); // a repeat of line 6, two chunks later
+    lines[importChunkLines] = '[1, 2]'; // would start the second chunk as an array: stays in the first
+    const report = await h.call('events.import', { text: lines.join('\n'), fileName: 'big.ndjson', importId: 'imp-1' });
+    expect(report).toMatchObject({ imported: 4497, duplicates: 1, problemCount: 2 });
+    expect(report.problems).toEqual([
+      { line: importChunkLines + 1, message: 'not a JSON object' },
+      { line: 3000, message: expect.stringMatching(/^bad JSON/) as unknown as string },
+    ]);
+    expect(pushed.map(({ status, read }) => [status, read])).toEqual([
+      ['running', importChunkLines + 1],
+      ['running', 2 * importChunkLines + 1],
+      ['running', 4500],
+      ['done', 4500],
+    ]);
+    expect(pushed.at(-1)).toEqual({
+      importId: 'imp-1',
+      fileName: 'big.ndjson',
+      status: 'done',
+      read: 4500,
+      total: 4500,
+      imported: 4497,
+      duplicates: 1,
+      problems: 2,
+    });
+    expect((await h.call('events.facets', {})).total).toBe(4497);
+  });
+
+  it('pushes nothing without an importId, and reports a failed import before answering', async () => {
+    const h = harness();
+    const pushed = progressOf(h);
+    await h.call('events.import', { text: JSON.stringify([signup('a1', 'a@x.io')]) });
+    expect(pushed).toEqual([]);
+
+    const array = JSON.stringify([signup('a2', 'b@x.io'), signup('a1', 'c@x.io'), { id: 'bad' }], null, 2);
+    expect(await h.call('events.import', { text: array, importId: 'arr' })).toMatchObject({
+      imported: 1,
+      duplicates: 1,
+      problemCount: 1,
+    });
+    expect(pushed.map(({ status, read, total }) => [status, read, total])).toEqual([
+      ['running', 3, 3],
+      ['done', 3, 3],
+    ]);
+
+    // The core closes between two chunks: the import is reported failed before it is answered.
+    pushed.length = 0;
+    const closing = h.core.events.subscribe((event) => {
+      if (event.name === 'import.progress') void h.core.close();
+    });
+    const lines = Array.from({ length: importChunkLines + 10 }, (_, i) => JSON.stringify(signup(`c${i}`, 'e@x.io')));
+    const failed = await h.fail('events.import', { text: lines.join('\n'), importId: 'cut' });
+    closing();
+    expect(failed).toEqual({ code: 'UNAVAILABLE', message: 'The studio core is shutting down.' });
+    expect(pushed.map(({ status, read, imported }) => [status, read, imported])).toEqual([
+      ['running', importChunkLines, importChunkLines],
+      ['failed', importChunkLines, importChunkLines],
+    ]);
   });
 });
 
