@@ -1,27 +1,9 @@
 import { z } from 'zod';
 import { payloadSchemas } from './payload-schemas';
+import { hookIds, type HookId } from './hook-ids';
 import { samplePayloads } from './samples';
 
-export const hookIds = [
-  'signup.before',
-  'signup.enrich',
-  'signup.after',
-  'signin.before',
-  'signin.after',
-  'session.enrich',
-  'token.enrich',
-  'signout.after',
-  'account-link.before',
-  'account-link.after',
-  'password-reset.before',
-  'password-change.after',
-  'email-change.before',
-  'email-verify.after',
-  'user-delete.before',
-  'user-delete.after',
-] as const;
-
-export type HookId = (typeof hookIds)[number];
+export { hookIds, type HookId } from './hook-ids';
 export const hookIdSchema = z.enum(hookIds);
 
 /** The suffix of a hook id sets its mode. */

@@ -1,4 +1,4 @@
-import type { HookId } from './definitions';
+import type { HookId } from './hook-ids';
 
 // One realistic payload per hook: the studio offers it as a starting event, and the tests check that
 // each one satisfies its hook's schema.
