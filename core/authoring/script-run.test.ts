@@ -62,6 +62,39 @@ describe('scripts.run', () => {
     expect(['TIMEOUT', 'INSTRUCTION_LIMIT']).toContain(loop.error?.code);
   });
 
+  it("answers with the run's trace: the draft as a pipeline of one layer", async () => {
+    const { call } = harness();
+    const run = await call('scripts.run', {
+      source: 'print("tracing")\nreturn { allow = false, reason = "Not today" }',
+      hook: 'signup.before',
+      event: signup,
+    });
+    expect(run.trace?.hook).toBe('signup.before');
+    expect(run.trace?.spans.map((span) => [span.kind, span.name])).toEqual([
+      ['hook', 'hook signup.before'],
+      ['layer', 'layer 1'],
+      ['script', 'script draft'],
+    ]);
+    expect(run.trace?.spans[0]?.attributes).toMatchObject({
+      'pipeline.decision': 'deny',
+      'pipeline.reason': 'Not today',
+    });
+    expect(run.trace?.spans[2]?.events.map((event) => event.attributes['script.log.message'])).toContain('tracing');
+  });
+
+  it('runs of different environments at the same time each read their own values', async () => {
+    const { call } = harness();
+    await call('secrets.set', { environment: 'staging', name: 'API_KEY', value: 'staging-value-1a2' });
+    await call('secrets.set', { environment: 'production', name: 'API_KEY', value: 'production-value-3b4' });
+    const source = 'return { allow = helpers.secret("API_KEY") == "production-value-3b4" }';
+    const runs = await Promise.all(
+      ['staging', 'production', 'staging', 'production'].map((environment) =>
+        call('scripts.run', { source, hook: 'signup.before', event: signup, environment }),
+      ),
+    );
+    expect(runs.map((run) => run.decision.kind)).toEqual(['deny', 'allow', 'deny', 'allow']);
+  });
+
   it('refuses an event that does not fit the hook, naming the field', async () => {
     const { fail } = harness();
     const error = await fail('scripts.run', {
