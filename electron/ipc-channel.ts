@@ -1,2 +1,5 @@
-/** IPC channel names are `studio:<contract channel>`, e.g. `studio:hooks.list`. */
-export const ipcChannelPrefix = 'studio:';
+/** The one IPC message the main process sends the preload: the port to the core, transferred with it. */
+export const corePortChannel = 'studio:core-port';
+
+/** Main → core process: `{ kind: 'core-port' }`, the other end of that port transferred with it. */
+export const corePortMessage = 'core-port';

@@ -1,14 +1,18 @@
 // The studio's core in an Electron utilityProcess: the router and every service behind it (the
-// SQLite store, whose calls are synchronous, the keychain, the engine pool, replays). The main
-// process only relays contract calls here, so a slow query or a long replay never stalls the
-// window's event loop. Plain Node otherwise: the same router runs in the web host and the CLI.
+// SQLite store, whose calls are synchronous, the keychain, the engine pool, replays). Each window
+// talks to it over a MessagePort the main process handed to both (electron/port-protocol.ts), so
+// a slow query or a long replay never stalls the window's or the main process's event loop. Plain
+// Node otherwise: the same router runs in the web host and the CLI.
 import { createHandlers } from '../../core/handlers';
 import { createRouter } from '../../core/router';
-import { isCoreRequest, type CoreResponse } from './messages';
+import { corePortMessage } from '../ipc-channel';
+import { fromEmitterPort, servePort } from '../port-protocol';
 
 interface ParentPort {
-  on(event: 'message', listener: (message: { data: unknown }) => void): void;
-  postMessage(message: unknown): void;
+  on(
+    event: 'message',
+    listener: (message: { data: unknown; ports: Parameters<typeof fromEmitterPort>[0][] }) => void,
+  ): void;
 }
 
 const parentPort = (process as NodeJS.Process & { parentPort?: ParentPort }).parentPort;
@@ -36,10 +40,14 @@ const stop = () => {
 process.on('SIGTERM', stop);
 process.on('SIGINT', stop);
 
-parentPort.on('message', ({ data }) => {
-  if (!isCoreRequest(data)) return;
-  void router.dispatch(data.channel, data.input).then((result) => {
-    const response: CoreResponse = { id: data.id, result };
-    parentPort.postMessage(response);
-  });
+// Only the main process writes to parentPort: each message hands over one window's port.
+parentPort.on('message', ({ data, ports }) => {
+  const port = ports[0];
+  if ((data as { kind?: unknown } | null)?.kind !== corePortMessage || !port) return;
+  // Electron's MessagePortMain wraps what was sent in an event's `data`.
+  servePort(
+    fromEmitterPort(port, (message) => (message as { data: unknown }).data),
+    router,
+    core.events,
+  );
 });

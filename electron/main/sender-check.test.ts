@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrustedSender } from './sender-check';
+import { isTrustedSender, showsAppOrigin } from './sender-check';
 
 const appOrigin = 'app://studio';
 const mainFrame = { url: 'app://studio/index.html' };
@@ -47,5 +47,16 @@ describe('isTrustedSender', () => {
     const event = { sender: dev.webContents, senderFrame: frame };
     expect(isTrustedSender(event, dev, [appOrigin])).toBe(false);
     expect(isTrustedSender(event, dev, [appOrigin, 'http://localhost:5173'])).toBe(true);
+  });
+});
+
+describe('showsAppOrigin (before the window is handed the core port)', () => {
+  it('accepts a live window whose main frame shows the app, and nothing else', () => {
+    expect(showsAppOrigin(window, [appOrigin])).toBe(true);
+    expect(showsAppOrigin(null, [appOrigin])).toBe(false);
+    expect(showsAppOrigin({ ...window, isDestroyed: () => true }, [appOrigin])).toBe(false);
+    for (const url of ['https://evil.example/', 'app://studio.evil/', 'about:blank', 'not a url']) {
+      expect(showsAppOrigin({ ...window, webContents: { mainFrame: { url } } }, [appOrigin])).toBe(false);
+    }
   });
 });
