@@ -1,15 +1,14 @@
 import { availableParallelism } from 'node:os';
-import type { SecretProvider } from '../../shared/engine';
 import { createEnginePool, type EnginePool } from '../../shared/engine/node';
 
 // The core's two engine pools, each started on first use (a pool starts worker threads):
 // - the editor's: one worker is enough for its runs; the watchdog still stops a stuck script;
 // - the replays': a worker per core, kept once made. Separate from the editor's, so that a long
 //   replay never queues the editor's runs behind thousands of events.
+// Neither has a secret provider of its own: every run brings its environment's (secretsFor), so
+// runs of different environments share a pool without ever reading another's values.
 
 export interface EnginePoolsOptions {
-  /** What the pools read helpers.secret through. */
-  secrets: SecretProvider;
   /** The engine's bundled worker, for hosts whose bundle does not sit beside it (the desktop core). */
   engineWorkerUrl?: URL | undefined;
 }
@@ -39,7 +38,7 @@ export class EnginePools {
   }
 
   private create(workers: number): EnginePool {
-    const { secrets, engineWorkerUrl } = this.options;
-    return createEnginePool({ workers, secrets, ...(engineWorkerUrl ? { workerUrl: engineWorkerUrl } : {}) });
+    const { engineWorkerUrl } = this.options;
+    return createEnginePool({ workers, ...(engineWorkerUrl ? { workerUrl: engineWorkerUrl } : {}) });
   }
 }

@@ -24,14 +24,6 @@ export function handlerMap(root: StudioRoot, host: StudioHost): Handlers {
   const workspace = root.workspace;
   const keychainLabel = root.keychainLabel;
   const replayJobs = root.replayJobs;
-  // Built as a variable and not inline: the editor's Run takes what it uses of it (the pool's
-  // environment admission until script-run.ts reads secretsFor, secretsFor after).
-  const editorRuns = {
-    workspace,
-    engine: root.engine,
-    secretsFor: root.secretsFor,
-    environmentSecrets: root.environmentSecrets,
-  };
   return {
     'app.info': () => appInfo(host),
     'hooks.list': () => ({
@@ -49,7 +41,7 @@ export function handlerMap(root: StudioRoot, host: StudioHost): Handlers {
     ...pipelineHandlers({ workspace }),
     ...scriptHandlers({ workspace }),
     ...scriptCheckHandlers({ workspace }),
-    ...scriptRunHandlers(editorRuns),
+    ...scriptRunHandlers({ workspace, engine: root.engine, secretsFor: root.secretsFor }),
     ...environmentHandlers({ workspace, runtimeTokens: root.runtimeTokens }),
     ...secretHandlers({ workspace, secrets: root.secrets, keychainLabel }),
     ...eventLibraryHandlers({ workspace, events: root.events, capturedEvents: root.capturedEvents }),

@@ -2,7 +2,6 @@ import { ContractError } from '../../shared/contract';
 import type { SecretProvider } from '../../shared/engine';
 import type { EnginePool } from '../../shared/engine/node';
 import type { HookId } from '../../shared/hooks';
-import { EnvironmentSecrets } from '../authoring/environment-secrets';
 import { EventBus } from '../events/event-bus';
 import { PublishJobs } from '../publish/publish-jobs';
 import { runtimeConnector, type ConnectRuntime } from '../publish/runtime-connection';
@@ -38,11 +37,6 @@ export class StudioRoot {
     onError: (name, error) =>
       process.emitWarning(`event ${name}: ${error instanceof Error ? error.message : String(error)}`),
   });
-  /**
-   * Routes the editor pool's helpers.secret reads to the environment a run asked for; only while
-   * script-run.ts admits runs through it (replays bring their environment's provider per event).
-   */
-  readonly environmentSecrets: EnvironmentSecrets;
   /** The background replays (replay.*, and the publish's suite); close() cancels the running one. */
   readonly replayJobs: ReplayJobs;
   /** The publish jobs (publish.start, publish.progress); close() lets a running one end. */
@@ -60,11 +54,7 @@ export class StudioRoot {
   constructor(options: StudioRootOptions = {}) {
     this.keychain = options.keychain ?? new Keychain();
     this.opener = new WorkspaceOpener({ dataDir: options.dataDir, now: options.now });
-    this.environmentSecrets = new EnvironmentSecrets(this.secretsFor);
-    this.pools = new EnginePools({
-      secrets: this.environmentSecrets.provider,
-      engineWorkerUrl: options.engineWorkerUrl,
-    });
+    this.pools = new EnginePools({ engineWorkerUrl: options.engineWorkerUrl });
     this.replayJobs = new ReplayJobs({
       workspace: this.workspace,
       engine: this.replayEngine,
