@@ -1,8 +1,11 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useEffect, useState } from 'react';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { studio } from '../../client/studio-client';
+import { errorCode, errorMessage } from '../../app/studio-error';
 import { formatUtc } from '../../components/format-time';
 import { ErrorNotice } from './ErrorNotice';
-import { newestFirst, shortHash, type History, type VersionEntry } from './publish-text';
+import { invalidatePublish, publishHistoryQuery } from './publish-queries';
+import { newestFirst, shortHash, type VersionEntry } from './publish-text';
 import { TypedConfirmDialog } from './TypedConfirmDialog';
 
 interface Props {
@@ -17,34 +20,23 @@ type CoreError = { code: string; message: string };
 
 /** The runtime's versions, newest first, the active one marked; roll back to an earlier one. */
 export function HistoryPanel({ environment, refreshKey, onOpenSettings, onRolledBack }: Props) {
-  const [history, setHistory] = useState<History | null>(null);
-  const [error, setError] = useState<CoreError | null>(null);
-  const [loading, setLoading] = useState(true);
+  const client = useQueryClient();
+  const query = useQuery(publishHistoryQuery(studio, environment));
+  const history = query.data ?? null;
+  const loading = query.isFetching;
+  const [rollbackError, setRollbackError] = useState<CoreError | null>(null);
+  const error: CoreError | null =
+    rollbackError ??
+    (query.error ? { code: errorCode(query.error) ?? 'INTERNAL', message: errorMessage(query.error) ?? '' } : null);
   const [target, setTarget] = useState<VersionEntry | null>(null);
   const [status, setStatus] = useState('');
+  const load = () => invalidatePublish(client, environment);
 
-  const load = useCallback(async () => {
-    setLoading(true);
-    const answer = await studio.publish.history({ environment });
-    setLoading(false);
-    if (!answer.ok) return setError(answer.error);
-    setError(null);
-    setHistory(answer.value);
-  }, [environment]);
-
+  // A publish ended or a review looked at the runtime: what it holds may have moved on.
+  const { refetch } = query;
   useEffect(() => {
-    let current = true;
-    void studio.publish.history({ environment }).then((answer) => {
-      if (!current) return;
-      setLoading(false);
-      if (!answer.ok) return setError(answer.error);
-      setError(null);
-      setHistory(answer.value);
-    });
-    return () => {
-      current = false;
-    };
-  }, [environment, refreshKey]);
+    if (refreshKey > 0) void refetch();
+  }, [refreshKey, refetch]);
 
   const rollBack = async (version: VersionEntry, confirm: string) => {
     setTarget(null);
@@ -56,9 +48,9 @@ export function HistoryPanel({ environment, refreshKey, onOpenSettings, onRolled
     });
     if (!answer.ok) {
       setStatus('');
-      return setError(answer.error);
+      return setRollbackError(answer.error);
     }
-    setError(null);
+    setRollbackError(null);
     setStatus(
       `Rolled back to v${version.version}: v${answer.value.version} (${shortHash(answer.value.hash)}) is active.`,
     );
