@@ -4,9 +4,9 @@ import type { ChannelSpec } from './channel-spec';
 
 // The channels of the publish screen (docs/publish.md): preview what would change on an
 // environment's runtime, publish through gates as a background job (`publish.start` answers at
-// once, the UI polls `publish.progress` like replay jobs), the runtime's version history, rollback,
-// and pulling the runtime's captured events into the library. Runtime errors are mapped to the
-// codes below by core/publish/runtime-client.ts.
+// once, the UI reads `publish.progress` once and then follows the pushed `publish.steps` events),
+// the runtime's version history, rollback, and pulling the runtime's captured events into the
+// library. Runtime errors are mapped to the codes below by core/publish/runtime-client.ts.
 
 const environmentName = z.string().min(1).max(64);
 const isoTime = z.string().datetime({ offset: true });

@@ -4,9 +4,8 @@ import type { ChannelSpec } from './channel-spec';
 
 // The channels of the replay screens (issue: event library, batch replay, trace timeline, run
 // comparison, exports). Long work (a replay of thousands of events) is a job: `replay.start`
-// answers at once with the run's id, the UI polls `replay.progress` a few times a second and may
-// `replay.cancel`. Polling keeps the contract request/response on both transports (Electron IPC and
-// HTTP in web mode); a progress answer is a few hundred bytes, so four polls a second cost nothing.
+// answers at once with the run's id, the UI reads `replay.progress` once and then follows the
+// `replay.progress` events the core pushes (shared/contract/events.ts), and may `replay.cancel`.
 
 const json = z.unknown();
 const eventId = z.string().min(1).max(200);
