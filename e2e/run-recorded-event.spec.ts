@@ -73,6 +73,16 @@ test('run a script on a recorded event and compare with the recorded outcome', a
   await expect(recorded).toContainText('Recorded: denied — disposable email (DISPOSABLE)');
   await expect(recorded).toHaveAttribute('data-agrees', 'true');
 
+  // Under the result, the run's trace in the trace views' waterfall: the hook, its layer, the draft.
+  const spans = page.getByRole('region', { name: 'Trace' }).getByRole('treegrid', { name: 'Spans' });
+  await expect(spans.getByRole('row', { name: /^hook signup\.before, / })).toBeVisible();
+  await expect(spans.getByRole('row', { name: /^layer 1, / })).toBeVisible();
+  await expect(spans.getByRole('row', { name: /^script draft, / })).toBeVisible();
+  // Reached and walked by keyboard, as in the trace views.
+  await spans.focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(spans).toHaveAttribute('aria-activedescendant', /-row-1$/);
+
   // The second one was denied in production for a reason the draft does not know: it differs.
   await picker.selectOption('evt-risky-ip');
   await expect(page.getByRole('textbox', { name: 'Event (JSON)' })).toHaveValue(/ada@example\.com/);

@@ -1,5 +1,11 @@
+import { useMemo, useState } from 'react';
 import type { ChannelOutput } from '@shared/contract';
-import { hookIds, type HookId } from '@shared/hooks/definitions';
+import { isPlainObject } from '@shared/engine/merge';
+import { compareOutcome, type Mismatch } from '@shared/engine/outcome';
+import type { JsonObject, JsonValue, PipelineResult, ScriptError } from '@shared/engine/types';
+import { hookIds, modeOf, type HookId } from '@shared/hooks/definitions';
+import { Waterfall, waterfallRowHeight } from '../traces/Waterfall';
+import { buildSpanTree, criticalPath, fullWindow, parentRow, waterfallRows } from '../traces/waterfall-layout';
 
 type RunResult = ChannelOutput<'scripts.run'>;
 export type RecordedEvent = ChannelOutput<'events.list'>['events'][number];
@@ -78,14 +84,53 @@ function short(value: unknown): string {
   return text.length > 120 ? `${text.slice(0, 119)}…` : text;
 }
 
-/** Whether a blocking decision agrees with the recorded one; null when they cannot be compared. */
-export function agreesWithRecorded(decision: RunResult['decision'], outcome: unknown): boolean | null {
-  if (!isObject(outcome) || typeof outcome.allow !== 'boolean') return null;
-  if (decision.kind !== 'allow' && decision.kind !== 'deny') return null;
-  if (outcome.allow || decision.kind === 'allow') return outcome.allow === (decision.kind === 'allow');
-  if (typeof outcome.reason === 'string' && outcome.reason !== decision.reason) return false;
-  if (typeof outcome.code === 'string' && outcome.code !== decision.code) return false;
-  return true;
+/**
+ * The draft's run as the one-layer pipeline it ran as, for the replay's own comparison
+ * (compareOutcome): the decision as the pipeline took it (the trace's root span says, so a failed
+ * script denies as its default onError would in a replay), the data, and the error.
+ */
+export function draftPipelineResult(run: RunResult): PipelineResult {
+  const mode = modeOf(run.hook);
+  const root = run.trace?.spans.find((span) => span.kind === 'hook')?.attributes ?? {};
+  const value = (run.ok ? run.result : null) as JsonValue;
+  const result: PipelineResult = {
+    hook: run.hook,
+    mode,
+    ok: run.ok,
+    results: { draft: value },
+    warnings: [],
+    durationMs: run.durationMs,
+    traceId: run.trace?.traceId ?? '',
+    scripts: [],
+  };
+  if (run.error) result.error = { ...(run.error as ScriptError), scriptId: 'draft' };
+  if (mode === 'blocking') {
+    const denied = run.trace ? root['pipeline.decision'] === 'deny' : run.decision.kind !== 'allow';
+    result.allow = !denied;
+    const reason = root['pipeline.reason'] ?? run.decision.reason;
+    const code = root['pipeline.code'] ?? run.decision.code;
+    if (denied && typeof reason === 'string') result.reason = reason;
+    if (denied && typeof code === 'string') result.code = code;
+  }
+  if (mode === 'enrichment') result.data = isPlainObject(value) ? (value as JsonObject) : {};
+  return result;
+}
+
+/**
+ * The recorded outcome against the draft's run; null when nothing comparable was recorded. A lone
+ * script's `results` cannot be compared with a whole pipeline's (keyed by its scripts), so an
+ * async hook compares its error only.
+ */
+export function compareWithRecorded(run: RunResult, outcome: unknown): { mismatch: Mismatch | null } | null {
+  if (!isPlainObject(outcome)) return null;
+  const mode = modeOf(run.hook);
+  const recorded: Record<string, unknown> = { ...outcome };
+  if (mode === 'async') delete recorded.results;
+  const comparable =
+    'error' in recorded ||
+    (mode === 'blocking' && typeof recorded.allow === 'boolean') ||
+    (mode === 'enrichment' && isPlainObject(recorded.data));
+  return comparable ? { mismatch: compareOutcome(draftPipelineResult(run), recorded) } : null;
 }
 
 function RecordedPicker(props: Props) {
@@ -187,7 +232,7 @@ export function RunPanel(props: Props) {
               {result.decision.reason ? `: ${result.decision.reason}` : ''}
               {result.decision.code ? ` (${result.decision.code})` : ''}
             </p>
-            {props.resultRecorded && <RecordedOutcome recorded={props.resultRecorded} decision={result.decision} />}
+            {props.resultRecorded && <RecordedOutcome recorded={props.resultRecorded} run={result} />}
             <p className="muted">
               {result.durationMs.toFixed(1)} ms · {result.instructions.toLocaleString()} instructions
             </p>
@@ -214,6 +259,12 @@ export function RunPanel(props: Props) {
             {result.logsDropped && result.logsDropped.entries > 0 && (
               <p className="muted">{result.logsDropped.entries} log entries dropped (limit reached).</p>
             )}
+            <h4 id="run-trace-heading">Trace</h4>
+            {result.trace ? (
+              <RunTrace key={result.trace.traceId} trace={result.trace} />
+            ) : (
+              <p className="muted">No trace: the engine lost this run before it finished.</p>
+            )}
           </>
         )}
       </section>
@@ -221,8 +272,9 @@ export function RunPanel(props: Props) {
   );
 }
 
-function RecordedOutcome({ recorded, decision }: { recorded: RunRecorded; decision: RunResult['decision'] }) {
-  const agrees = agreesWithRecorded(decision, recorded.outcome);
+function RecordedOutcome({ recorded, run }: { recorded: RunRecorded; run: RunResult }) {
+  const compared = compareWithRecorded(run, recorded.outcome);
+  const agrees = compared ? compared.mismatch === null : null;
   return (
     <p
       className="recorded-outcome"
@@ -230,12 +282,61 @@ function RecordedOutcome({ recorded, decision }: { recorded: RunRecorded; decisi
       data-agrees={agrees === null ? undefined : String(agrees)}
     >
       Recorded: {outcomeText(recorded.outcome)}
-      {agrees !== null && (
-        <span className={agrees ? 'recorded-agrees' : 'recorded-differs'}>
-          {agrees ? ' · the draft agrees' : ' · the draft differs'}
+      {compared && (
+        <span className={compared.mismatch ? 'recorded-differs' : 'recorded-agrees'}>
+          {compared.mismatch ? ` · the draft differs (${compared.mismatch.summary})` : ' · the draft agrees'}
         </span>
       )}
       <span className="muted"> ({recorded.id})</span>
     </p>
+  );
+}
+
+/** Rows shown before the run's waterfall scrolls (a draft with many fetches). */
+const traceRowsShown = 8;
+
+/** The run's spans in the trace views' waterfall: the hook, its one layer, the script, its fetches. */
+function RunTrace({ trace }: { trace: NonNullable<RunResult['trace']> }) {
+  const tree = useMemo(() => buildSpanTree(trace.spans), [trace]);
+  const critical = useMemo(() => criticalPath(tree), [tree]);
+  const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
+  const rows = useMemo(() => waterfallRows(tree, collapsed, critical), [tree, collapsed, critical]);
+  const [activeIndex, setActiveIndex] = useState(0);
+  const [selectedSpanId, setSelectedSpanId] = useState<string | null>(null);
+  const selected = tree.nodes.find((node) => node.span.spanId === selectedSpanId)?.span;
+  const toggle = (index: number, expand: boolean) => {
+    const id = rows[index]?.node.span.spanId;
+    if (!id) return;
+    setCollapsed((current) => {
+      const next = new Set(current);
+      if (expand) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  };
+  // The header row and the rows, up to traceRowsShown of them, plus the grid's border.
+  const height = (Math.min(rows.length, traceRowsShown) + 1) * waterfallRowHeight + 8;
+  return (
+    <section className="run-trace" aria-labelledby="run-trace-heading">
+      <div className="run-trace-waterfall" style={{ height }}>
+        <Waterfall
+          rows={rows}
+          durationMs={tree.durationMs}
+          window={fullWindow}
+          activeIndex={Math.min(activeIndex, rows.length - 1)}
+          selectedSpanId={selectedSpanId}
+          onActiveIndexChange={setActiveIndex}
+          onSelect={(index) => setSelectedSpanId(rows[index]?.node.span.spanId ?? null)}
+          onToggle={toggle}
+          onParent={(index) => setActiveIndex(parentRow(rows, index))}
+          scrollerRef={() => undefined}
+        />
+      </div>
+      {selected?.status.message && (
+        <p className="run-trace-status" role="status">
+          {selected.name}: {selected.status.message}
+        </p>
+      )}
+    </section>
   );
 }
