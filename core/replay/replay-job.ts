@@ -114,7 +114,6 @@ export class ReplayJob {
         events: this.options.events,
         concurrency: this.options.concurrency ?? maxConcurrentRuns,
         signal: this.controller.signal,
-        keepLines: false,
         onLine: (line, trace) => {
           if (failure) return;
           try {

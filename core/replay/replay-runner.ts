@@ -36,8 +36,6 @@ export interface ReplayOptions {
   bundleHash: string;
   scriptHash: (source: string) => string;
   events: readonly RecordedEvent[];
-  /** Only events of this hook are replayed; the others are left out of lines and summary. */
-  hook?: HookId;
   /** Events in flight at once; the pool queues beyond its own limit. */
   concurrency?: number;
   limits?: Partial<ScriptLimits>;
@@ -46,21 +44,12 @@ export interface ReplayOptions {
    * runs of other environments never reads another environment's value for it.
    */
   secrets?: SecretProvider;
-  /**
-   * Whether the outcome keeps every line (default true). A stored replay (replay-job.ts) says
-   * false: its lines go to the store as they come, and a run of a million events must not hold
-   * them all in memory.
-   */
-  keepLines?: boolean;
   /** Called in input order, once per replayed event. */
   onLine: (line: ReplayLine, trace: Trace | null) => void;
-  onProgress?: (done: number, total: number) => void;
   signal?: AbortSignal;
 }
 
 export interface ReplayOutcome {
-  /** Every line in input order, or none when `keepLines` is false. */
-  lines: ReplayLine[];
   /** Lines reported through onLine. */
   replayed: number;
   elapsedMs: number;
@@ -70,11 +59,12 @@ export interface ReplayOutcome {
 /**
  * Replays recorded events through a bundle's pipelines: one plan per hook, events in flight up to
  * `concurrency`, results reported in input order (so output is stable from run to run) while the
- * engine finishes them in any order. The CLI and the studio both replay through this.
+ * engine finishes them in any order. Nothing is kept here: each line goes to `onLine`. Every
+ * replay goes through this, inside a replay job (replay-job.ts).
  */
 export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcome> {
   const started = performance.now();
-  const events = options.hook ? options.events.filter((e) => e.hook === options.hook) : [...options.events];
+  const { events } = options;
   const plans = new Map<HookId, ExecutionPlan>();
   const planFor = (hook: HookId): ExecutionPlan => {
     let plan = plans.get(hook);
@@ -89,18 +79,14 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcom
     return plan;
   };
 
-  const keepLines = options.keepLines ?? true;
   const runOptions: PipelineRunOptions = options.secrets ? { secrets: options.secrets } : {};
   const finished: ({ line: ReplayLine; trace: Trace | null } | undefined)[] = new Array(events.length);
-  const lines: ReplayLine[] = [];
   let emitted = 0;
-  let done = 0;
   let next = 0;
   const emitReady = () => {
     while (emitted < events.length && finished[emitted]) {
       const entry = finished[emitted]!;
       finished[emitted] = undefined;
-      if (keepLines) lines.push(entry.line);
       options.onLine(entry.line, entry.trace);
       emitted += 1;
     }
@@ -117,8 +103,6 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcom
       entry = { line: failedLine(recorded, error), trace: null };
     }
     finished[index] = entry;
-    done += 1;
-    options.onProgress?.(done, events.length);
     emitReady();
   };
 
@@ -128,7 +112,6 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcom
   });
   await Promise.all(lanes);
   return {
-    lines,
     replayed: emitted,
     elapsedMs: performance.now() - started,
     cancelled: options.signal?.aborted === true,
