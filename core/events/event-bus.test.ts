@@ -88,4 +88,21 @@ describe('EventBus', () => {
     bus.emit('replay.progress', progress(1, 2));
     expect(seen).toEqual(['first', 'second', 'second']);
   });
+
+  it('runs onOpen once after subscribe returns, and not at all when stopped first', async () => {
+    const { bus } = busWithErrors();
+    const opened: string[] = [];
+    bus.subscribe(
+      () => {},
+      () => opened.push('kept'),
+    );
+    const stop = bus.subscribe(
+      () => {},
+      () => opened.push('stopped'),
+    );
+    stop();
+    expect(opened).toEqual([]);
+    await Promise.resolve();
+    expect(opened).toEqual(['kept']);
+  });
 });

@@ -44,9 +44,15 @@ export class EventBus implements CoreEvents, EventStream {
     }
   }
 
-  subscribe(listener: (event: PushedEvent) => void): () => void {
+  /** In-process, the bus is connected from the start: `onOpen` runs once, after this call returns. */
+  subscribe(listener: (event: PushedEvent) => void, onOpen?: () => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    let open = true;
+    if (onOpen) queueMicrotask(() => open && onOpen());
+    return () => {
+      open = false;
+      this.listeners.delete(listener);
+    };
   }
 }
 
