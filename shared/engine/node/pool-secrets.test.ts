@@ -67,22 +67,22 @@ describe('secrets per job', { timeout: testTimeout }, () => {
   test("jobs running at the same time with different providers each read their own value, never the other's", async () => {
     const engines = pool();
     await fc.assert(
-      fc.asyncProperty(
-        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 40 }), { minLength: 2, maxLength: 4 }),
-        async (values) => {
-          const held = heldTogether(values);
-          const runs = await Promise.all(
-            held.providers.map((secrets, i) => engines.runPipeline(readingPlan(`job-${i}`), sampleEvent, { secrets })),
-          );
-          runs.forEach((run, i) => {
-            expect(run.result.error).toBeUndefined();
-            expect(run.result.results.reader).toEqual({ token: sha256(values[i] as string), other: 'refused' });
-            // Each provider was asked once, for the declared name only, by its own job.
-            expect(held.asked[i]).toEqual(['TOKEN']);
-          });
-        },
-      ),
-      { numRuns: 12 },
+      fc.asyncProperty(fc.uniqueArray(fc.string({ maxLength: 40 }), { minLength: 2, maxLength: 4 }), async (texts) => {
+        // Returned values are masked wherever a secret appears (sandbox/logs.ts): a value with a
+        // dash never appears inside the hex of a hash.
+        const values = texts.map((text) => `value-${text}`);
+        const held = heldTogether(values);
+        const runs = await Promise.all(
+          held.providers.map((secrets, i) => engines.runPipeline(readingPlan(`job-${i}`), sampleEvent, { secrets })),
+        );
+        runs.forEach((run, i) => {
+          expect(run.result.error).toBeUndefined();
+          expect(run.result.results.reader).toEqual({ token: sha256(values[i] as string), other: 'refused' });
+          // Each provider was asked once, for the declared name only, by its own job.
+          expect(held.asked[i]).toEqual(['TOKEN']);
+        });
+      }),
+      { numRuns: 30 },
     );
     expect(engines.stats().restarts).toBe(0);
   });
