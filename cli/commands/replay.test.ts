@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/store';
-import { denyMailinator, signupEvents } from '../../core/replay/testing/replay-fixtures';
+import { signupEvents } from '../../core/replay/testing/replay-fixtures';
 import { bin, useCliSandbox } from './workspace-cli-harness';
 
 // `replay --workspace` as a user runs it and stops it: the real CLI in a child process, a real
@@ -13,18 +13,22 @@ import { bin, useCliSandbox } from './workspace-cli-harness';
 const sandbox = useCliSandbox('cli-replay-');
 const eventCount = 400;
 
-/** A workspace whose pipeline is slow enough that 400 events take many times longer than one. */
+/**
+ * A workspace whose one script never returns, with a 100 ms limit: every event ends TIMEOUT, never
+ * sooner than its limit, so the 400 events take seconds on any machine and the test can stop the
+ * run while it goes without a workload sized to be slow.
+ */
 function slowWorkspace(): string {
   const data = sandbox.path('data');
   const bundle = sandbox.path('bundle');
   mkdirSync(path.join(bundle, 'scripts'), { recursive: true });
-  writeFileSync(path.join(bundle, 'scripts', 'slow.lua'), denyMailinator(2_000_000));
+  writeFileSync(path.join(bundle, 'scripts', 'slow.lua'), 'while true do end\n');
   writeFileSync(
     path.join(bundle, 'pipeline.json'),
     JSON.stringify({
       format: 'pipeline-studio/bundle@1',
       name: 'slow',
-      scripts: { slow: { file: 'scripts/slow.lua' } },
+      scripts: { slow: { file: 'scripts/slow.lua', timeoutMs: 100 } },
       hooks: { 'signup.before': { layers: [['slow']] } },
     }),
   );
