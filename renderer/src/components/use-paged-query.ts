@@ -52,52 +52,59 @@ export function usePagedQuery<P extends PageAnswer, T>(options: PagedQueryOption
   const { listKey, fetchPage, rowsOf, pageSize, settle, staleTime = 30_000, enabled = true } = options;
   const client = useQueryClient();
   const keyText = JSON.stringify(listKey);
-  const [range, setRangeState] = useState({ key: keyText, start: 0, end: 1 });
-  const [settled, setSettled] = useState(range);
+  const initial = { key: keyText, start: 0, end: 1 };
+  // Only the settled range is React state: while the list scrolls, drawing cached rows needs no
+  // render of the list's owner, and a fetch waits until the range stays (page-window.ts).
+  const [settled, setSettled] = useState(initial);
+  const settledRef = useRef(settled);
+  const timer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const waitingSince = useRef<number | null>(null);
-  const current = range.key === keyText ? range : { key: keyText, start: 0, end: 1 };
-  const fetched = settled.key === keyText ? settled : current;
+  const fetched = settled.key === keyText ? settled : initial;
+
+  useEffect(
+    () => () => {
+      if (timer.current !== null) clearTimeout(timer.current);
+    },
+    [],
+  );
 
   const setRange = useCallback(
-    (start: number, end: number) =>
-      setRangeState((previous) =>
-        previous.key === keyText && previous.start === start && previous.end === end
-          ? previous
-          : { key: keyText, start, end },
-      ),
-    [keyText],
+    (start: number, end: number) => {
+      const key = JSON.parse(keyText) as QueryKey;
+      const cached = (page: number) => client.getQueryData<P>(pageKey(key, page, pageSize));
+      const total = cached(0)?.total ?? null;
+      const base = settledRef.current.key === keyText ? settledRef.current : { start: 0, end: 1 };
+      const asked = new Set([0, ...pagesCovering(base.start, base.end, pageSize, total)]);
+      const missing = pagesCovering(start, end, pageSize, total).filter(
+        (page) => !asked.has(page) && cached(page) === undefined,
+      );
+      if (timer.current !== null) clearTimeout(timer.current);
+      timer.current = null;
+      if (missing.length === 0) {
+        waitingSince.current = null;
+        return;
+      }
+      const now = Date.now();
+      waitingSince.current ??= now;
+      timer.current = setTimeout(
+        () => {
+          timer.current = null;
+          waitingSince.current = null;
+          settledRef.current = { key: keyText, start, end };
+          setSettled(settledRef.current);
+        },
+        settleDelay(now, waitingSince.current, settle),
+      );
+    },
+    [client, keyText, pageSize, settle],
   );
 
   // The first page is always observed: it tells the total while a far range is still on its way.
-  const cachedTotal = (page: number) => client.getQueryData<P>(pageKey(listKey, page, pageSize))?.total ?? null;
-  const knownTotal = cachedTotal(0);
+  const knownTotal = client.getQueryData<P>(pageKey(listKey, 0, pageSize))?.total ?? null;
   const wanted = useMemo(() => {
     const pages = pagesCovering(fetched.start, fetched.end, pageSize, knownTotal);
     return pages.includes(0) ? pages : [0, ...pages];
   }, [fetched.start, fetched.end, pageSize, knownTotal]);
-
-  // A moving range waits before it is fetched; cached pages need no wait and no fetch.
-  useEffect(() => {
-    const missing = pagesCovering(current.start, current.end, pageSize, knownTotal).filter(
-      (page) => client.getQueryData(pageKey(listKey, page, pageSize)) === undefined,
-    );
-    if (missing.length === 0 || missing.every((page) => wanted.includes(page))) {
-      waitingSince.current = null;
-      return;
-    }
-    const now = Date.now();
-    waitingSince.current ??= now;
-    const timer = setTimeout(
-      () => {
-        waitingSince.current = null;
-        setSettled(current);
-      },
-      settleDelay(now, waitingSince.current, settle),
-    );
-    return () => clearTimeout(timer);
-    // `current` is named by its fields: a new object of the same range is no move.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [current.key, current.start, current.end, wanted, knownTotal]);
 
   const results = useQueries({
     queries: wanted.map((page) => ({

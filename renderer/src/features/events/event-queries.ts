@@ -45,6 +45,15 @@ export function loadedEvents(data: InfiniteData<EventPage, unknown> | undefined)
   return { rows: data.pages.flatMap((page) => page.events), total: data.pages[data.pages.length - 1]!.total };
 }
 
+/** The workspace's environments by name: whose keychain secrets a replay's scripts may read. */
+export function environmentNamesQuery(api: Pick<StudioClient, 'environments'>) {
+  return {
+    queryKey: ['environments'] as const,
+    queryFn: () => valueOf(api.environments.list()),
+    select: (environments: ChannelOutput<'environments.list'>) => environments.map((environment) => environment.name),
+  };
+}
+
 export function facetsQuery(api: EventsApi) {
   return { queryKey: eventKeys.facets(), queryFn: () => valueOf(api.events.facets()) };
 }

@@ -6,6 +6,7 @@ import { invalidateRun } from '../runs/run-queries';
 import { collectIds, inBatches } from './collect-ids';
 import type { EventFilter } from './event-filter';
 import {
+  environmentNamesQuery,
   eventDetailQuery,
   eventKeys,
   eventListQuery,
@@ -47,12 +48,7 @@ export function useStoredEvent(id: string | null) {
 
 /** Whose keychain secrets a replay's scripts may read: the workspace's environments by name. */
 export function useEnvironmentNames(): string[] {
-  const query = useQuery({
-    queryKey: ['environments'],
-    queryFn: () => valueOf(studio.environments.list()),
-    select: (environments) => environments.map((environment) => environment.name),
-  });
-  return query.data ?? ['staging'];
+  return useQuery(environmentNamesQuery(studio)).data ?? ['staging'];
 }
 
 /** Every id a filter matches (for "all matching" less the unchecked ones). */
