@@ -4,7 +4,7 @@ import { readBundleFolder } from '../../shared/engine/node/bundle-files';
 import { checkLuaSyntax } from '../../shared/engine/node/syntax-check';
 import { parseCommandArgs } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 
 const help = `Usage: pipeline-studio check <bundle-dir>
 

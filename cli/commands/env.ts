@@ -1,7 +1,7 @@
 import { checkRuntimeUrl } from '../../core/publish/runtime-client';
 import { parseCommandArgs } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 import { json, withStudioCore } from './publish-access';
 import { readSecretValue } from './secret-input';
 import { dataOptionHelp } from './workspace-access';

@@ -1,7 +1,7 @@
 import { parseRecordedEvents, type RecordedEventProblem } from '../../shared/engine';
 import { parseCommandArgs, readTextFile } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 import { dataOptionHelp, withWorkspace } from './workspace-access';
 
 const help = `Usage: pipeline-studio events import <file.ndjson|file.json> [--strict] [--data DIR]

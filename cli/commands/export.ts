@@ -12,7 +12,7 @@ import {
 import { bundleHash, writeBundleFolder } from '../../shared/engine/node/bundle-files';
 import { parseCommandArgs } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 import { dataOptionHelp, withWorkspace } from './workspace-access';
 
 const help = `Usage: pipeline-studio export <dir> [--force] [--data DIR]

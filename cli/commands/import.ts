@@ -4,7 +4,7 @@ import { readBundleFolder } from '../../shared/engine/node/bundle-files';
 import type { Workspace } from '../../core/store';
 import { parseCommandArgs } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 import { dataOptionHelp, withWorkspace } from './workspace-access';
 
 const help = `Usage: pipeline-studio import <bundle-dir> [--message "…"] [--data DIR]

@@ -12,13 +12,9 @@ import { runtimeCommand } from './runtime';
 import { secretsCommand } from './secrets';
 import { statusCommand } from './status';
 import { tracesCommand } from './traces';
+import type { Command } from './command';
 
-export interface Command {
-  summary: string;
-  help: string;
-  /** Resolves to the exit code. Throws UsageError for bad usage (exit 2). */
-  run(args: string[]): Promise<number>;
-}
+export type { Command } from './command';
 
 /** The CLI's commands; each feature adds its own. */
 export const commands: Record<string, Command> = {

@@ -4,7 +4,7 @@ import type { Bundle } from '../../shared/engine';
 import { readBundleFolder } from '../../shared/engine/node/bundle-files';
 import { parseCommandArgs } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 import { confirmEnvironment, json, requireEnvOption, withStudioCore } from './publish-access';
 import { dataOptionHelp } from './workspace-access';
 

@@ -1,7 +1,7 @@
 import { isHookId } from '../../shared/hooks';
 import { parseCommandArgs } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 import { json, requireEnvOption, withStudioCore } from './publish-access';
 import { dataOptionHelp } from './workspace-access';
 

@@ -17,7 +17,7 @@ import { keyValues, parseCommandArgs, positiveInteger, readTextFile, requireHook
 import { createProgress, type Progress } from '../progress';
 import { staticSecrets } from '../static-secrets';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 
 const help = `Usage:
   pipeline-studio replay <bundle-dir> --events <file.ndjson> [options]

@@ -1,6 +1,6 @@
 import { parseCommandArgs, positiveInteger } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 import { confirmEnvironment, json, requireEnvOption, withStudioCore } from './publish-access';
 import { dataOptionHelp } from './workspace-access';
 

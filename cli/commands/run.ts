@@ -21,7 +21,7 @@ import {
 } from '../args';
 import { staticSecrets } from '../static-secrets';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 
 const help = `Usage: pipeline-studio run <script.lua> --hook <id> --event <file.json> [options]
 

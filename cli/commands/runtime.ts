@@ -1,7 +1,7 @@
 import { RuntimeUsageError, runRuntimeCommand, runtimeHelp } from '../../runtime/server/command';
 import { processIo } from '../../runtime/server/process-io';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 
 // `pipeline-studio runtime …`: the reference runtime and its tokens (runtime/server/command.ts,
 // shared with the standalone dist/node/runtime.mjs).

@@ -2,7 +2,7 @@ import { SecretStore, keychainLabel } from '../../core/secrets';
 import { isSecretName, type Workspace } from '../../core/store';
 import { parseCommandArgs } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 import { readSecretValue } from './secret-input';
 import { dataOptionHelp, withWorkspace } from './workspace-access';
 

@@ -1,5 +1,5 @@
 import { parseCommandArgs } from '../args';
-import type { Command } from './index';
+import type { Command } from './command';
 import { json, requireEnvOption, withStudioCore } from './publish-access';
 import { dataOptionHelp } from './workspace-access';
 

@@ -5,7 +5,7 @@ import { version } from '../../core/version';
 import type { TraceFilter, TraceStatus, TraceSummary, Workspace } from '../../core/store';
 import { parseCommandArgs, positiveInteger, requireHook } from '../args';
 import { UsageError } from '../usage-error';
-import type { Command } from './index';
+import type { Command } from './command';
 import { formatTraceTable, startedAt } from './trace-table';
 import { dataOptionHelp, withWorkspace } from './workspace-access';
 
