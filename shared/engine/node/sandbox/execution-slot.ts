@@ -16,7 +16,7 @@ const DEADLINE = 4;
 
 export const executionSlotBytes = 48;
 
-/** What a worker is executing; layer and index are -1 for a single-script job. */
+/** What a worker is executing: the job, and the script's layer and index in that job's plan. */
 export interface ExecutingScript {
   jobId: number;
   layer: number;
