@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Workspace } from '../../core/store';
@@ -127,6 +128,37 @@ describe('replay --workspace stopped by a signal', { timeout: 180_000 }, () => {
     expect(run.status).toBe('cancelled');
     expect(ids.length).toBeLessThan(eventCount);
     expect(result.stdout).toContain(`cancelled after ${ids.length} of ${eventCount} events: ${ids.length} events:`);
+  });
+});
+
+describe('replay --workspace when the store fails mid-run', { timeout: 60_000 }, () => {
+  it("ends the run failed with the store's message, keeps what was stored, exit 1", () => {
+    const data = sandbox.path('data');
+    const events = sandbox.path('events.ndjson');
+    writeFileSync(
+      events,
+      signupEvents(50)
+        .map((event) => JSON.stringify(event))
+        .join('\n'),
+    );
+    expect(sandbox.cli(['events', 'import', events, '--data', data]).code).toBe(0);
+    // The workspace's own SQLite refuses every result from the 20th on, as a full disk would refuse
+    // them: a real failure of the real store in the CLI's process.
+    const db = new Database(path.join(data, 'workspace.db'));
+    try {
+      db.exec(`CREATE TRIGGER refuse_results BEFORE INSERT ON replay_results WHEN NEW.position >= 20
+        BEGIN SELECT RAISE(ABORT, 'the test refuses this write'); END;`);
+    } finally {
+      db.close();
+    }
+    const result = sandbox.cli(['replay', '--workspace', '--json', '--data', data]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('the test refuses this write');
+    const { run, ids } = storedRun(data);
+    expect(run.status).toBe('failed');
+    expect(run.message).toContain('the test refuses this write');
+    expect(ids.length).toBeLessThan(50);
+    expect(ids).toEqual(signupEvents(ids.length).map((event) => event.id));
   });
 });
 
