@@ -3,7 +3,7 @@ import { errorCode, errorMessage } from '../../app/studio-error';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { formatUtc } from '../../components/format-time';
-import { outcomeText } from '../scripts/RunPanel';
+import { outcomeText } from '../scripts/run-outcome';
 import { TagEditor } from './TagEditor';
 import { parseRecord, recordOf, type StoredEvent } from './event-record';
 import { useDeleteEvents, useSaveEvent, useSetPinned, useSetTags, useStoredEvent } from './use-events';
