@@ -74,6 +74,9 @@ export function VirtualGrid(props: VirtualGridProps) {
     return () => observer.disconnect();
   }, []);
 
+  // The rule warns that the React Compiler cannot memoize around useVirtualizer's functions; the
+  // renderer is not built with that compiler, so nothing here is memoized behind React's back.
+  // eslint-disable-next-line react-hooks/incompatible-library
   const virtualizer = useVirtualizer({
     count,
     getScrollElement: () => scroller.current,
