@@ -36,7 +36,7 @@ export function EnvironmentPublish({ environment, onOpenSettings, onOpenEvents, 
   const [starting, setStarting] = useState(false);
   const [historyKey, setHistoryKey] = useState(0);
 
-  const { progress, error: pollError } = usePublishProgress(jobId, (ended) => {
+  const { progress, error: progressError } = usePublishProgress(jobId, (ended) => {
     if (ended.status === 'done') {
       setPreview(null);
       setForm(emptyForm);
@@ -45,7 +45,7 @@ export function EnvironmentPublish({ environment, onOpenSettings, onOpenEvents, 
     setHistoryKey((key) => key + 1);
   });
   const running =
-    starting || progress?.status === 'running' || (jobId !== null && progress === null && pollError === null);
+    starting || progress?.status === 'running' || (jobId !== null && progress === null && progressError === null);
 
   const review = async () => {
     setReviewing(true);
@@ -128,9 +128,9 @@ export function EnvironmentPublish({ environment, onOpenSettings, onOpenEvents, 
             onReviewAgain={() => void review()}
           />
         )}
-        {pollError && (
+        {progressError && (
           <ErrorNotice
-            error={{ code: 'POLL', message: pollError }}
+            error={{ code: 'UNAVAILABLE', message: progressError }}
             environment={name}
             onOpenSettings={onOpenSettings}
           />

@@ -5,7 +5,6 @@ import { RunTrace } from './RunTrace';
 import type { RecordedEvent, RunRecorded, RunResult } from './run-outcome';
 
 export type { RecordedEvent, RunRecorded } from './run-outcome';
-export { outcomeText } from './run-outcome';
 
 interface Props {
   hook: HookId;
