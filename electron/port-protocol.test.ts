@@ -5,23 +5,12 @@ import { EventBus } from '../core/events/event-bus';
 import type { PushedEvent, Result } from '../shared/contract';
 import { connectPort, fromEmitterPort, servePort } from './port-protocol';
 import { createPortSession } from './port-session';
+import { runningProgress } from '../shared/contract/testing/replay-progress';
 
 // The desktop app's port protocol under plain Node: worker_threads' MessageChannel stands in for
 // Electron's MessageChannelMain (same structured clone, same close on both ends).
 
-const progress = (runId: number, done: number) => ({
-  runId,
-  status: 'running' as const,
-  total: 10,
-  done,
-  allowed: done,
-  denied: 0,
-  errors: 0,
-  mismatches: 0,
-  elapsedMs: 5,
-  etaMs: null,
-  eventsPerSecond: 2,
-});
+const progress = runningProgress;
 
 /** Answers every call with its channel and input; `hold` keeps answers back until released. */
 function echoRouter() {

@@ -1,20 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { PushedEvent } from '../../shared/contract';
 import { EventBus } from './event-bus';
+import { runningProgress } from '../../shared/contract/testing/replay-progress';
 
-const progress = (runId: number, done: number) => ({
-  runId,
-  status: 'running' as const,
-  total: 10,
-  done,
-  allowed: done,
-  denied: 0,
-  errors: 0,
-  mismatches: 0,
-  elapsedMs: 5,
-  etaMs: null,
-  eventsPerSecond: 2,
-});
+const progress = runningProgress;
 
 function busWithErrors() {
   const errors: [string, string][] = [];

@@ -6,23 +6,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Router } from '../router';
 import { EventBus } from '../events/event-bus';
 import { startWebHost, type WebHost } from './server';
+import { runningProgress } from '../../shared/contract/testing/replay-progress';
 
 // The web host's Server-Sent Events over real HTTP on loopback: a client holds the stream open,
 // the test emits on the core's bus, and the client reads exactly what was emitted.
 
-const progress = (runId: number, done: number) => ({
-  runId,
-  status: 'running' as const,
-  total: 10,
-  done,
-  allowed: done,
-  denied: 0,
-  errors: 0,
-  mismatches: 0,
-  elapsedMs: 5,
-  etaMs: null,
-  eventsPerSecond: 2,
-});
+const progress = runningProgress;
 
 const router: Router = { dispatch: async () => ({ ok: true, value: null }) };
 let host: WebHost;

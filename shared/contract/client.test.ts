@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { channelNames } from './channels';
 import { createClient, type Transport } from './client';
 import type { EventStream, PushedEvent } from './events';
+import { runningProgress } from './testing/replay-progress';
 
 describe('createClient', () => {
   it('has exactly one named method per channel and no generic invoke', () => {
@@ -54,19 +55,7 @@ function fakeStream() {
   };
 }
 
-const progress = (runId: number, done: number) => ({
-  runId,
-  status: 'running' as const,
-  total: 10,
-  done,
-  allowed: done,
-  denied: 0,
-  errors: 0,
-  mismatches: 0,
-  elapsedMs: 0,
-  etaMs: null,
-  eventsPerSecond: 0,
-});
+const progress = runningProgress;
 
 const steps = (jobId: string) => ({ jobId, environment: 'staging', status: 'running' as const, steps: [] });
 
