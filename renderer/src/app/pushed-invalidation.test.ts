@@ -68,7 +68,15 @@ describe('invalidateOnPushedEvents', () => {
     const { client, invalidated } = seeded();
     const events = pushedEvents();
     invalidateOnPushedEvents(client, events.listen);
-    const progress = { importId: 'i1', status: 'running' as const, read: 5, total: 10, imported: 5, duplicates: 0, problems: 0 };
+    const progress = {
+      importId: 'i1',
+      status: 'running' as const,
+      read: 5,
+      total: 10,
+      imported: 5,
+      duplicates: 0,
+      problems: 0,
+    };
     events.push('import.progress', progress);
     expect(invalidated()).toEqual([]);
     events.push('import.progress', { ...progress, status: 'done', read: 10, imported: 10 });

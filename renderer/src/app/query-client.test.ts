@@ -34,8 +34,9 @@ describe('retry policy', () => {
       { ok: true as const, value: 'back' },
     ];
     let calls = 0;
-    await expect(client.fetchQuery({ queryKey: ['a'], queryFn: () => valueOf(Promise.resolve(answers[calls++]!)) }))
-      .resolves.toBe('back');
+    await expect(
+      client.fetchQuery({ queryKey: ['a'], queryFn: () => valueOf(Promise.resolve(answers[calls++]!)) }),
+    ).resolves.toBe('back');
     expect(calls).toBe(2);
 
     let refused = 0;
