@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hookIdSchema, hookModes, lifecycleGroups } from '../hooks/definitions';
 
 import { authoringChannels } from './authoring-channels';
+import { impactChannels } from './impact-channels';
 import { publishChannels } from './publish-channels';
 import { replayChannels } from './replay-channels';
 import type { ChannelSpec } from './channel-spec';
@@ -47,6 +48,7 @@ export const contract = {
   ...authoringChannels,
   ...replayChannels,
   ...publishChannels,
+  ...impactChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

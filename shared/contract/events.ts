@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { impactProgressSchema } from './impact-channels';
 import { publishProgressSchema } from './publish-channels';
 import { replayProgressSchema } from './replay-channels';
 
@@ -39,6 +40,10 @@ export const contractEvents = {
   'import.progress': {
     description: 'An import of recorded events (a file, or a pull from a runtime) as it goes.',
     payload: importProgressSchema,
+  },
+  'impact.progress': {
+    description: "An impact's counts (per ~200 events compared) and once when it ends.",
+    payload: impactProgressSchema,
   },
 } as const satisfies Record<string, EventSpec>;
 

@@ -260,6 +260,12 @@ export const replayChannels = {
     output: storedEventSchema,
     errors: ['NOT_FOUND', 'STORE_UNAVAILABLE'],
   },
+  'events.acceptOutcome': {
+    description: "Accepts an impact's candidate outcome as expected: it becomes the library event's recorded outcome.",
+    input: z.object({ id: eventId, impactId: z.string().min(1).max(100) }).strict(),
+    output: storedEventSchema,
+    errors: ['NOT_FOUND', 'STORE_UNAVAILABLE'],
+  },
   'events.delete': {
     description: 'Deletes events from the library (their past replay results stay).',
     input: z.object({ ids: z.array(eventId).min(1).max(10_000) }).strict(),
