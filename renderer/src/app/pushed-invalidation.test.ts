@@ -2,6 +2,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { describe, expect, it } from 'vitest';
 import type { EventName, EventPayload, Listen } from '@shared/contract';
 import { eventKeys } from '../features/events/event-queries';
+import { impactKeys } from '../features/impact/impact-queries';
 import { publishKeys } from '../features/publish/publish-queries';
 import { runKeys } from '../features/runs/run-queries';
 import { traceKeys } from '../features/traces/trace-queries';
@@ -36,6 +37,9 @@ const keys = {
   trace: traceKeys.detail('a'.repeat(32)),
   stagingHistory: publishKeys.history('staging'),
   prodHistory: publishKeys.history('production'),
+  impactFlips: impactKeys.changes('i1', { kind: 'allow→deny' }),
+  impactCount: impactKeys.count('i1', 'deny→allow', 'gate'),
+  otherImpact: impactKeys.changes('i2', {}),
 };
 
 function seeded() {
@@ -104,11 +108,43 @@ describe('invalidateOnPushedEvents', () => {
     expect(invalidated()).toEqual(['stagingHistory']);
   });
 
+  it("an ended impact invalidates that impact's changes and counts only", () => {
+    const { client, invalidated } = seeded();
+    const events = pushedEvents();
+    invalidateOnPushedEvents(client, events.listen);
+    const progress = {
+      impactId: 'i1',
+      environment: 'staging',
+      status: 'running' as const,
+      total: 10,
+      done: 4,
+      summary: {
+        events: 4,
+        unchanged: 4,
+        allowToDeny: 0,
+        denyToAllow: 0,
+        reasonChanged: 0,
+        dataChanged: 0,
+        newErrors: 0,
+        fixedErrors: 0,
+        changedErrors: 0,
+        latencyMs: { baseline: { p50: 1, p95: 1, p99: 1 }, candidate: { p50: 1, p95: 1, p99: 1 } },
+      },
+      baselineHash: 'a'.repeat(64),
+      candidateHash: 'b'.repeat(64),
+      candidate: { kind: 'workspace' as const },
+    };
+    events.push('impact.progress', progress);
+    expect(invalidated()).toEqual([]);
+    events.push('impact.progress', { ...progress, status: 'cancelled' });
+    expect(invalidated()).toEqual(['impactCount', 'impactFlips']);
+  });
+
   it('stops listening when told', () => {
     const { client, invalidated } = seeded();
     const events = pushedEvents();
     const stop = invalidateOnPushedEvents(client, events.listen);
-    expect(events.count()).toBe(3);
+    expect(events.count()).toBe(4);
     stop();
     expect(events.count()).toBe(0);
     events.push('replay.progress', replay('done'));

@@ -3,6 +3,7 @@ import type { ChannelOutput } from '@shared/contract';
 import { studio } from '../../client/studio-client';
 import { ErrorNotice } from './ErrorNotice';
 import { HistoryPanel } from './HistoryPanel';
+import { ImpactStep } from './ImpactStep';
 import { PreviewPanel } from './PreviewPanel';
 import { ProgressPanel } from './ProgressPanel';
 import { PublishForm, type PublishFormValues } from './PublishForm';
@@ -104,6 +105,15 @@ export function EnvironmentPublish({ environment, onOpenSettings, onOpenEvents, 
         )}
         <ErrorNotice error={previewError} environment={name} onOpenSettings={onOpenSettings} />
         {preview && <PreviewPanel preview={preview} />}
+        {preview && !preview.diff.identical && (
+          <ImpactStep
+            environment={name}
+            reviewedHash={preview.local.hash}
+            onOpenSettings={onOpenSettings}
+            // The review's gates are asked again: the impact gate passes once every flip is acknowledged.
+            onAcknowledged={() => void review()}
+          />
+        )}
         {preview && (
           <PublishForm
             preview={preview}

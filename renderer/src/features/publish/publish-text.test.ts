@@ -77,6 +77,15 @@ describe('errorAdvice', () => {
     expect(refused.settings).toBe(true);
   });
 
+  it("points an unreviewed impact's refusal at the Impact step, and an empty period at a longer one", () => {
+    const gate = errorAdvice({ code: 'IMPACT_UNREVIEWED', message: '2 flips are not acknowledged' }, 'staging');
+    expect(gate.message).toBe('2 flips are not acknowledged');
+    expect(gate.hint).toMatch(/acknowledge/);
+    expect(gate.reviewAgain).toBeUndefined();
+    const empty = errorAdvice({ code: 'NOTHING_TO_REPLAY', message: 'no events' }, 'staging');
+    expect(empty.hint).toMatch(/^staging’s runtime captured no events/);
+  });
+
   it('turns a 412 into "review again"', () => {
     expect(isConflict({ code: 'CONFLICT', message: '' })).toBe(true);
     expect(isConflict({ code: 'RUNTIME_REFUSED', message: 'the runtime answered 412' })).toBe(true);

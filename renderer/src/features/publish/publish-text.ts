@@ -94,6 +94,16 @@ export function errorAdvice(error: { code: string; message: string }, environmen
       return { message, hint: `Type ${environment} to confirm.` };
     case 'BUSY':
       return { message, hint: 'Another publish to this environment is running: wait for it, then review again.' };
+    case 'IMPACT_UNREVIEWED':
+      return {
+        message,
+        hint: 'Run the impact in the review, look at the flipped decisions and acknowledge them, then publish again.',
+      };
+    case 'NOTHING_TO_REPLAY':
+      return {
+        message,
+        hint: `${environment}’s runtime captured no events in this period and no event is pinned: choose a longer period, or pin events in the Events view.`,
+      };
     default:
       return { message };
   }

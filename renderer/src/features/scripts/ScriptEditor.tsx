@@ -4,6 +4,7 @@ import type { HookId } from '@shared/hooks/definitions';
 import { studio } from '../../client/studio-client';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
+import { DraftImpact } from '../impact/DraftImpact';
 import { CodeEditor, type EditorMarker } from './CodeEditor';
 import { DiffView } from './DiffView';
 import type { HookSchema } from './lua-intellisense';
@@ -37,6 +38,8 @@ export default function ScriptEditor({
   const [tab, setTab] = useState<SideTab>('run');
   const [diff, setDiff] = useState<{ title: string; original: string; modified: string } | null>(null);
   const [restoring, setRestoring] = useState<number | null>(null);
+  // "Impact of my draft": the draft as it was when asked, compared on an environment's traffic.
+  const [impactDraft, setImpactDraft] = useState<string | null>(null);
   const [schemas, setSchemas] = useState<Partial<Record<HookId, HookInfo>>>({});
   const [runHook, setRunHook] = useState<HookId | null>(null);
   const [eventText, setEventText] = useState<string | null>(null);
@@ -197,6 +200,14 @@ export default function ScriptEditor({
             Save
           </button>
         </form>
+        <button
+          type="button"
+          aria-pressed={impactDraft !== null}
+          title="What this draft would have decided on an environment's captured traffic"
+          onClick={() => setImpactDraft(impactDraft === null ? draft : null)}
+        >
+          Impact of my draft
+        </button>
       </div>
       <ErrorMessage message={doc.error} onDismiss={() => doc.setError(null)} />
       <p role="status" className="save-status">
@@ -204,7 +215,9 @@ export default function ScriptEditor({
       </p>
       <div className="editor-split">
         <div className="editor-main">
-          {diff ? (
+          {impactDraft !== null ? (
+            <DraftImpact scriptId={id} source={impactDraft} onClose={() => setImpactDraft(null)} />
+          ) : diff ? (
             <DiffView {...diff} onClose={() => setDiff(null)} />
           ) : (
             <CodeEditor

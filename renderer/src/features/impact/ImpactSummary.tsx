@@ -1,0 +1,71 @@
+import { formatDelta, formatMs } from '../runs/progress-text';
+import type { ChangeKind } from './impact-queries';
+import { isFlip, kindCounts, type ImpactSummary as Summary } from './impact-text';
+
+interface Props {
+  summary: Summary;
+  /** The kind the list shows, or undefined for all. */
+  kind: ChangeKind | undefined;
+  onKind(kind: ChangeKind | undefined): void;
+}
+
+const n = (count: number) => count.toLocaleString('en-US');
+
+/** Counts per kind of change (each a filter of the list) and latency, baseline against candidate. */
+export function ImpactSummary({ summary, kind, onKind }: Props) {
+  return (
+    <div className="impact-summary">
+      <div role="group" aria-label="Changes by kind" className="impact-kinds">
+        <button type="button" aria-pressed={kind === undefined} onClick={() => onKind(undefined)}>
+          All changes
+        </button>
+        {kindCounts(summary).map((entry) => (
+          <button
+            key={entry.kind}
+            type="button"
+            className={`impact-kind ${isFlip(entry.kind) ? 'impact-kind-flip' : ''} ${entry.count ? 'nonzero' : ''}`}
+            aria-pressed={kind === entry.kind}
+            data-kind={entry.kind}
+            disabled={entry.count === 0 && kind !== entry.kind}
+            onClick={() => onKind(kind === entry.kind ? undefined : entry.kind)}
+          >
+            {entry.label}: <strong>{n(entry.count)}</strong>
+          </button>
+        ))}
+        <span className="muted">
+          {n(summary.unchanged)} of {n(summary.events)} unchanged
+        </span>
+      </div>
+      <table className="latency-table" aria-label="Latency, baseline and candidate">
+        <thead>
+          <tr>
+            <th scope="col">Latency</th>
+            <th scope="col">p50</th>
+            <th scope="col">p95</th>
+            <th scope="col">p99</th>
+          </tr>
+        </thead>
+        <tbody>
+          <tr>
+            <th scope="row">Runtime’s active bundle</th>
+            {(['p50', 'p95', 'p99'] as const).map((p) => (
+              <td key={p}>{formatMs(summary.latencyMs.baseline[p])}</td>
+            ))}
+          </tr>
+          <tr>
+            <th scope="row">Candidate</th>
+            {(['p50', 'p95', 'p99'] as const).map((p) => (
+              <td key={p}>{formatMs(summary.latencyMs.candidate[p])}</td>
+            ))}
+          </tr>
+          <tr>
+            <th scope="row">Change</th>
+            {(['p50', 'p95', 'p99'] as const).map((p) => (
+              <td key={p}>{formatDelta(summary.latencyMs.candidate[p] - summary.latencyMs.baseline[p])}</td>
+            ))}
+          </tr>
+        </tbody>
+      </table>
+    </div>
+  );
+}
