@@ -2,6 +2,7 @@ import { checkCommand } from './check';
 import { envCommand } from './env';
 import { eventsCommand } from './events';
 import { exportCommand } from './export';
+import { generateCommand } from './generate';
 import { importCommand } from './import';
 import { publishCommand } from './publish';
 import { pullEventsCommand } from './pull-events';
@@ -32,4 +33,5 @@ export const commands: Record<string, Command> = {
   rollback: rollbackCommand,
   status: statusCommand,
   'pull-events': pullEventsCommand,
+  generate: generateCommand,
 };
