@@ -8,8 +8,9 @@ import { scriptRunHandlers } from '../authoring/script-run';
 import { scriptHandlers } from '../authoring/scripts';
 import { secretHandlers } from '../authoring/secrets';
 import { workspaceInfoHandlers } from '../authoring/workspace-info';
+import { impactHandlers } from '../impact/impact-handlers';
 import { publishHandlers } from '../publish/publish-handlers';
-import { eventLibraryHandlers } from '../replay/event-library';
+import { acceptOutcomeHandlers, eventLibraryHandlers } from '../replay/event-library';
 import { replayHandlers } from '../replay/replay-handlers';
 import { runHandlers } from '../replay/runs';
 import { traceHandlers } from '../replay/traces';
@@ -49,5 +50,10 @@ export function handlerMap(root: StudioRoot, host: StudioHost): Handlers {
     ...runHandlers({ workspace, replayJobs }),
     ...traceHandlers({ workspace }),
     ...publishHandlers({ connect: root.connect, workspace, secrets: root.secrets, jobs: root.publishJobs }),
+    ...impactHandlers({ impacts: root.impactJobs }),
+    ...acceptOutcomeHandlers({
+      workspace,
+      impactChange: (impactId, eventId) => root.impactJobs.change(impactId, eventId),
+    }),
   };
 }

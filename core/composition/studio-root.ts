@@ -3,6 +3,8 @@ import type { SecretProvider } from '../../shared/engine';
 import type { EnginePool } from '../../shared/engine/node';
 import type { HookId } from '../../shared/hooks';
 import { EventBus } from '../events/event-bus';
+import { compareBundles } from '../impact/compare-bundles';
+import { ImpactJobs } from '../impact/impact-jobs';
 import { PublishJobs } from '../publish/publish-jobs';
 import { runtimeConnector, type ConnectRuntime } from '../publish/runtime-connection';
 import { ReplayJobs } from '../replay/replay-jobs';
@@ -41,6 +43,8 @@ export class StudioRoot {
   readonly replayJobs: ReplayJobs;
   /** The publish jobs (publish.start, publish.progress); close() lets a running one end. */
   readonly publishJobs: PublishJobs;
+  /** The impacts (impact.*), the publish's impact gate asks them; close() cancels the running ones. */
+  readonly impactJobs: ImpactJobs;
   /** An environment's runtime: its URL and its token, or NOT_FOUND / NO_RUNTIME_URL / NO_TOKEN. */
   readonly connect: ConnectRuntime;
 
@@ -62,12 +66,23 @@ export class StudioRoot {
       events: this.events,
     });
     this.connect = runtimeConnector({ workspace: this.workspace, runtimeTokens: this.runtimeTokens });
+    this.impactJobs = new ImpactJobs({
+      workspace: this.workspace,
+      engine: this.replayEngine,
+      secretsFor: this.secretsFor,
+      connect: this.connect,
+      compare: compareBundles,
+      events: this.events,
+      ...(options.now ? { now: options.now } : {}),
+    });
+    const impactJobs = this.impactJobs;
     this.publishJobs = new PublishJobs({
       connect: this.connect,
       workspace: this.workspace,
       secretsFor: this.secretsFor,
       replayJobs: this.replayJobs,
       events: this.events,
+      impactReview: (environment, hash) => impactJobs.review(environment, hash),
     });
   }
 
@@ -111,7 +126,8 @@ export class StudioRoot {
     this.connect(environment).client.events(query);
 
   /**
-   * Cancels a running replay (its run is marked cancelled while the workspace is still open), lets
+   * Cancels a running replay (its run is marked cancelled while the workspace is still open) and
+   * the running impacts, lets
    * a running publish end, then stops the pools' workers and closes the workspace; the hosts call
    * it on shutdown. Twice is harmless.
    */
@@ -122,7 +138,7 @@ export class StudioRoot {
       // A running publish stops before its request (or waits for the answer and records it); its
       // suite replay, if any, is cancelled by the replay jobs' shutdown.
       const publishing = this.publishJobs.shutdown();
-      await this.replayJobs.shutdown();
+      await Promise.all([this.replayJobs.shutdown(), this.impactJobs.shutdown()]);
       await publishing;
       await this.pools.close();
     } finally {

@@ -83,3 +83,95 @@ export function suiteGatePreview(pinned: number): Gate {
     detail: `${pinned} pinned event${pinned === 1 ? '' : 's'} replay through this pipeline on publish`,
   };
 }
+
+/**
+ * What the latest impact of an environment says about the bundle being published (the impact
+ * jobs answer it, core/impact/impact-jobs.ts): its flips (allow→deny, deny→allow) and who
+ * acknowledged which.
+ */
+export interface ImpactReview {
+  impactId: string;
+  status: 'running' | 'done' | 'failed' | 'cancelled';
+  flips: number;
+  unacknowledged: number;
+  acknowledgements: ImpactAcknowledgement[];
+}
+
+export interface ImpactAcknowledgement {
+  by: string;
+  /** ISO time. */
+  at: string;
+  note?: string | undefined;
+  ids: string[];
+}
+
+/** The `impact` gate: an own type until the contract's gate ids name it (docs/publish.md). */
+export type ImpactGate = Omit<Gate, 'id'> & { id: 'impact' };
+
+/**
+ * Decided here: flips nobody acknowledged fail the gate whatever the impact's status (a cancelled
+ * impact already saw them); a running impact fails it (its verdict is not known yet); no impact of
+ * this bundle, or one that ended early without flips, skips it, so publishing without the Impact
+ * step works as before.
+ */
+export function impactGate(environment: string, review: ImpactReview | null): ImpactGate {
+  const label = 'Impact on real traffic reviewed';
+  if (review === null) {
+    return {
+      id: 'impact',
+      label,
+      status: 'skipped',
+      detail: `no impact of this pipeline was run on ${environment}`,
+    };
+  }
+  if (review.unacknowledged > 0) {
+    return {
+      id: 'impact',
+      label,
+      status: 'fail',
+      detail: `impact ${review.impactId} on ${environment}: ${review.unacknowledged} of ${review.flips} decision flip${review.flips === 1 ? '' : 's'} (allow→deny, deny→allow) not acknowledged`,
+    };
+  }
+  if (review.status === 'running') {
+    return {
+      id: 'impact',
+      label,
+      status: 'fail',
+      detail: `impact ${review.impactId} on ${environment} is still running: wait for it to end`,
+    };
+  }
+  if (review.status !== 'done') {
+    return {
+      id: 'impact',
+      label,
+      status: 'skipped',
+      detail: `the latest impact of this pipeline on ${environment} ended ${review.status} without flips`,
+    };
+  }
+  return {
+    id: 'impact',
+    label,
+    status: 'pass',
+    detail:
+      review.flips === 0
+        ? `impact ${review.impactId}: no decision flipped`
+        : `impact ${review.impactId}: ${review.flips} flip${review.flips === 1 ? '' : 's'} acknowledged (${acknowledgementText(review.acknowledgements)})`,
+  };
+}
+
+/** Who acknowledged what and when, for the publish's message and the history that shows it. */
+export function acknowledgementText(acknowledgements: readonly ImpactAcknowledgement[]): string {
+  // The last few: a message must stay within what the runtime keeps of it.
+  return acknowledgements
+    .slice(-3)
+    .map(
+      (ack) =>
+        `${ack.ids.length} (${listed(ack.ids)}) by ${ack.by} at ${ack.at}${ack.note !== undefined && ack.note !== '' ? `: "${ack.note}"` : ''}`,
+    )
+    .join('; ');
+}
+
+function listed(ids: readonly string[]): string {
+  const shown = ids.slice(0, 5).join(', ');
+  return ids.length > 5 ? `${shown} and ${ids.length - 5} more` : shown;
+}

@@ -2,16 +2,23 @@ import { ContractError, type ChannelOutput } from '../../shared/contract';
 import type { Bundle, SecretProvider } from '../../shared/engine';
 import { toContractError } from '../contract-errors';
 import type { Workspace } from '../store';
-import { validGate } from './gates';
+import { bundleHash } from '../../shared/engine/node/bundle-files';
+import { acknowledgementText, impactGate, validGate, type ImpactReview } from './gates';
 import { publishAuthor, PublishStop } from './publish-rules';
 import { RuntimeRequestError, type RuntimeClient } from './runtime-client';
 import { secretsStep } from './secret-push';
 import { suiteStep, type SuiteReplays } from './suite-gate';
 
-// One publish job's steps, in order: validate → secrets → suite → publish → record. Each step goes
+// One publish job's steps, in order: validate → secrets → suite → publish → record. The impact
+// gate (core/publish/gates.ts) is judged at the start of the publish step, just before the request,
+// so that an impact acknowledged while the suite ran counts; its acknowledgements go into the
+// message the runtime's history and the workspace's record keep. Each step goes
 // pending → running → pass/fail/skipped; the first failure ends the job with its code and message
 // and marks the steps after it skipped. `changed` is called after every change of the progress,
 // so the job can push it (publish.steps).
+
+/** What the runtime keeps of a publish's message (runtime/server/schemas.ts). */
+const maxMessageLength = 2000;
 
 export type PublishProgress = ChannelOutput<'publish.progress'>;
 type Step = PublishProgress['steps'][number];
@@ -32,6 +39,8 @@ export interface PublishStepsDeps {
   replayJobs: SuiteReplays;
   /** True once the core is closing: the job stops before its publish request. */
   isClosing(): boolean;
+  /** The latest impact of the environment for this bundle hash, or null (core/impact/impact-jobs.ts). */
+  impactReview(environment: string, hash: string): ImpactReview | null;
 }
 
 export function initialSteps(environment: string): Step[] {
@@ -85,7 +94,11 @@ export async function runPublishSteps(
       throw new PublishStop('UNAVAILABLE', 'The studio closed before publishing; nothing was published.');
     }
     set('publish', 'running');
-    const answer = await publishRequest(work);
+    const review = deps.impactReview(name, bundleHash(work.bundle));
+    const impact = impactGate(name, review);
+    if (impact.status === 'fail') throw new PublishStop('IMPACT_UNREVIEWED', `Not published: ${impact.detail}.`);
+    const message = withAcknowledgements(work.message, review);
+    const answer = await publishRequest({ ...work, message });
     progress.result = { version: answer.version, hash: answer.hash };
     set(
       'publish',
@@ -103,7 +116,7 @@ export async function runPublishSteps(
         environment: name,
         hash: answer.hash,
         author: publishAuthor(),
-        message: work.message,
+        message,
       });
       progress.status = 'done';
       set('record', 'pass', `workspace publish #${record.version} of ${name}`);
@@ -153,6 +166,15 @@ async function publishRequest(work: PublishWork) {
     }
     throw error;
   }
+}
+
+/** The publish's message with the impact's acknowledgements, when flips were acknowledged. */
+function withAcknowledgements(message: string, review: ImpactReview | null): string {
+  if (review === null || review.flips === 0 || review.acknowledgements.length === 0) return message;
+  return `${message} [impact ${review.impactId} reviewed: ${review.flips} flip${review.flips === 1 ? '' : 's'} acknowledged, ${acknowledgementText(review.acknowledgements)}]`.slice(
+    0,
+    maxMessageLength,
+  );
 }
 
 function describe(error: unknown): { code: string; message: string } {

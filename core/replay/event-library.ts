@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError } from '../../shared/contract';
 import type { eventFilterSchema } from '../../shared/contract/replay-channels';
-import { checkRecordedEvent } from '../../shared/engine';
+import { checkRecordedEvent, type JsonObject } from '../../shared/engine';
 import type { HookId } from '../../shared/hooks';
 import type { z } from 'zod';
 import type { Handlers } from '../router';
-import type { EventFilter } from '../store';
+import type { EventFilter, Workspace } from '../store';
 import { importRecordedEvents, type EventImportDeps } from './event-import';
 import { eventView } from './views';
 
@@ -22,6 +22,9 @@ import { eventView } from './views';
 //   configured `source` says, and pushes its import.progress under an id of its own,
 //   `pull:<environment>:<uuid>`, with the runtime named as the file: its caller cannot pass one,
 //   and the page shows a pull like any import;
+// - events.acceptOutcome ("accept as expected") makes an impact's candidate outcome the event's
+//   recorded outcome, with the replay line's field names and `error` null when the candidate
+//   did not fail, so that later replays compare against it (shared/engine/outcome.ts);
 // - save validates the whole record (envelope and hook schema) and keeps tags, pin and import
 //   time when it replaces; an id longer than the 200 characters events.get accepts is refused.
 
@@ -121,5 +124,42 @@ export function eventLibraryHandlers(deps: EventLibraryDeps): EventHandlers {
     },
 
     'events.delete': ({ ids }) => ({ deleted: deps.workspace().events.delete([...new Set(ids)]) }),
+  };
+}
+
+/** What events.acceptOutcome uses: the library and an impact's changed event. */
+export interface AcceptOutcomeDeps {
+  workspace(): Workspace;
+  /** The impact's change for the event, or NOT_FOUND (core/impact/impact-jobs.ts). */
+  impactChange(impactId: string, eventId: string): { candidate: ImpactOutcomeFields };
+}
+
+interface ImpactOutcomeFields {
+  allow?: boolean;
+  reason?: string;
+  code?: string;
+  data?: JsonObject;
+  results?: Record<string, unknown>;
+  error?: { code: string; message: string };
+}
+
+export function acceptOutcomeHandlers(deps: AcceptOutcomeDeps): Pick<Handlers, 'events.acceptOutcome'> {
+  return {
+    'events.acceptOutcome': ({ id, impactId }) => {
+      const events = deps.workspace().events;
+      const stored = events.get(id);
+      if (!stored) throw new ContractError('NOT_FOUND', `There is no event "${id}" in the library.`);
+      const { candidate } = deps.impactChange(impactId, id);
+      const outcome: JsonObject = {
+        error: candidate.error ? { code: candidate.error.code, message: candidate.error.message } : null,
+      };
+      if (candidate.allow !== undefined) outcome.allow = candidate.allow;
+      if (candidate.reason !== undefined) outcome.reason = candidate.reason;
+      if (candidate.code !== undefined) outcome.code = candidate.code;
+      if (candidate.data !== undefined) outcome.data = candidate.data;
+      if (candidate.results !== undefined) outcome.results = candidate.results as JsonObject;
+      const { tags: _tags, pinned: _pinned, importedAt: _importedAt, ...recorded } = stored;
+      return eventView(events.replace({ ...recorded, outcome }));
+    },
   };
 }
