@@ -13,10 +13,10 @@ export function replayHandlers(
   services: ReplayHandlersDeps,
 ): Pick<Handlers, 'replay.start' | 'replay.progress' | 'replay.cancel'> {
   return {
-    'replay.start': ({ selection, label, environment }) => {
+    'replay.start': ({ selection, label, environment, faults }) => {
       const chosen: ReplaySelection =
         selection.kind === 'filter' ? { kind: 'filter', filter: storeFilter(selection.filter) } : selection;
-      return { run: runView(services.replayJobs.start({ selection: chosen, label, environment })) };
+      return { run: runView(services.replayJobs.start({ selection: chosen, label, environment, faults })) };
     },
     'replay.progress': ({ runId }) => services.replayJobs.progress(runId),
     'replay.cancel': ({ runId }) => services.replayJobs.cancel(runId),

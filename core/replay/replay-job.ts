@@ -1,4 +1,5 @@
 import type { Bundle, RecordedEvent, ReplayLine, SecretProvider } from '../../shared/engine';
+import type { Faults } from '../../shared/engine/faults';
 import { scriptHash } from '../../shared/engine/node/bundle-files';
 import { maxConcurrentRuns } from '../../shared/engine/limits';
 import {
@@ -36,6 +37,8 @@ export interface ReplayJobOptions {
   engine: () => PipelineExecutor;
   /** The run environment's secrets, passed with every event. */
   secrets: () => SecretProvider;
+  /** Faults injected into every event's run (a what-if replay); none by default. */
+  faults?: Faults | undefined;
   sink: ReplaySink;
   /** Events in flight at once; default maxConcurrentRuns. */
   concurrency?: number | undefined;
@@ -108,6 +111,7 @@ export class ReplayJob {
       const outcome = await replayEvents({
         executor: this.options.engine(),
         secrets: this.options.secrets(),
+        faults: this.options.faults,
         bundle: this.options.bundle,
         bundleHash: this.options.bundleHash,
         scriptHash,

@@ -1,5 +1,6 @@
 import { ContractError } from '../../shared/contract';
 import type { Bundle, ReplayLine, SecretProvider } from '../../shared/engine';
+import { hasFaults, whatIfLabel, type Faults } from '../../shared/engine/faults';
 import type { CoreEvents } from '../events/event-bus';
 import type { ReplayRun, Workspace } from '../store';
 import { ReplayJob } from './replay-job';
@@ -46,6 +47,8 @@ export interface ReplayStart {
   bundle?: Bundle | undefined;
   /** Events in flight at once; default the engine's limit. */
   concurrency?: number | undefined;
+  /** Faults injected into every event (a what-if replay); the run's label names them. */
+  faults?: Faults | undefined;
   /** Each result as it is stored, in input order (the CLI prints them). */
   onLine?: ((line: ReplayLine) => void) | undefined;
 }
@@ -79,11 +82,13 @@ export class ReplayJobs {
     const hooks = new Set(events.map((event) => event.hook));
     const { bundle, hash } = plannedBundle(input.bundle ?? (() => workspace.exportBundle()), hooks);
     const hook = hooks.size === 1 ? [...hooks][0] : undefined;
+    const faults = hasFaults(input.faults) ? input.faults : undefined;
+    const label = runLabel(input.label, faults);
     const run = workspace.replays.start({
       bundleHash: hash,
       total: events.length,
       ...(hook ? { hook } : {}),
-      ...(input.label !== undefined ? { label: input.label } : {}),
+      ...(label !== undefined ? { label } : {}),
       environment,
     });
     this.job = new ReplayJob({
@@ -93,6 +98,7 @@ export class ReplayJobs {
       events,
       engine: () => this.deps.engine(),
       secrets: () => this.deps.secretsFor(environment),
+      faults,
       sink: workspaceSink(workspace, run.id),
       concurrency: input.concurrency,
       onLine: input.onLine,
@@ -138,4 +144,16 @@ export class ReplayJobs {
     if (!run) throw new ContractError('NOT_FOUND', `There is no replay run ${runId}.`);
     return run;
   }
+}
+
+/**
+ * A run made with faults says so in its label, in the CLI's own words (docs/replay.md, "What-if"):
+ * the label is where the runs list, the comparison and the CLI already show what a run was.
+ */
+function runLabel(label: string | undefined, faults: Faults | undefined): string | undefined {
+  if (!faults) return label;
+  const whatIf = whatIfLabel(faults);
+  if (label === undefined || label === '') return whatIf;
+  const combined = `${label} · ${whatIf}`;
+  return combined.length <= 200 ? combined : `${combined.slice(0, 199)}…`;
 }

@@ -1,3 +1,4 @@
+import type { Faults } from '../../shared/engine/faults';
 import type { HookId } from '../../shared/hooks';
 import {
   compareOutcome,
@@ -19,6 +20,8 @@ import {
 /** Per run: where this run's helpers.secret reads go (the pool's own provider otherwise). */
 export interface PipelineRunOptions {
   secrets?: SecretProvider;
+  /** Injected faults (docs/engine.md, "Fault injection"). */
+  faults?: Faults;
 }
 
 /** What replay needs of the engine: the pool (shared/engine/node) satisfies it. */
@@ -44,6 +47,8 @@ export interface ReplayOptions {
    * runs of other environments never reads another environment's value for it.
    */
   secrets?: SecretProvider;
+  /** Faults injected into every event's run: a what-if replay (docs/replay.md, "What-if"). */
+  faults?: Faults | undefined;
   /** Called in input order, once per replayed event. */
   onLine: (line: ReplayLine, trace: Trace | null) => void;
   signal?: AbortSignal;
@@ -79,7 +84,10 @@ export async function replayEvents(options: ReplayOptions): Promise<ReplayOutcom
     return plan;
   };
 
-  const runOptions: PipelineRunOptions = options.secrets ? { secrets: options.secrets } : {};
+  const runOptions: PipelineRunOptions = {
+    ...(options.secrets ? { secrets: options.secrets } : {}),
+    ...(options.faults ? { faults: options.faults } : {}),
+  };
   const finished: ({ line: ReplayLine; trace: Trace | null } | undefined)[] = new Array(events.length);
   let emitted = 0;
   let next = 0;

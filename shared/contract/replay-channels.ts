@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { faultsSchema } from '../engine/faults';
 import { hookIdSchema } from '../hooks/definitions';
 import type { ChannelSpec } from './channel-spec';
 
@@ -285,6 +286,8 @@ export const replayChannels = {
         label: z.string().max(200).optional(),
         /** Whose keychain secrets helpers.secret reads (default staging). */
         environment: z.string().optional(),
+        /** Faults injected into every event: a what-if replay, labelled "what-if: …" (docs/replay.md). */
+        faults: faultsSchema.optional(),
       })
       .strict(),
     output: z.object({ run: replayRunSchema }),

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { faultsSchema, hasFaults, type Faults } from '../faults';
 import { maxConcurrentRuns } from '../limits';
 import { effectiveTimeoutMs } from '../plan';
 import type {
@@ -67,6 +68,12 @@ export interface RunPipelineOptions {
    * `secrets`: runs of different environments share the pool and each reads its own values.
    */
   secrets?: SecretProvider;
+  /**
+   * Faults injected into this run (docs/engine.md, "Fault injection"): faulted fetches and secrets
+   * answer in the worker before any connection or lookup, faulted scripts are settled without
+   * running. Checked against faultsSchema; a run whose faults are not valid is refused.
+   */
+  faults?: Faults;
 }
 
 export interface EnginePool {
@@ -96,6 +103,8 @@ class WorkerEnginePool implements EnginePool {
   private readonly workers: WorkerHandle[] = [];
   private readonly queue: PipelineJob[] = [];
   private readonly planIds = new PlanIds();
+  /** Faults objects already checked: a replay passes the same one with every event. */
+  private readonly checkedFaults = new WeakSet<Faults>();
   private readonly watchdog: Watchdog;
   private readonly workerEvents: WorkerHandleEvents;
   private readonly workerUrl: URL;
@@ -133,6 +142,16 @@ class WorkerEnginePool implements EnginePool {
   }
 
   runPipeline(plan: ExecutionPlan, event: JsonObject, options: RunPipelineOptions = {}): Promise<PipelineRun> {
+    const faults = hasFaults(options.faults) ? options.faults : undefined;
+    if (faults && !this.checkedFaults.has(faults)) {
+      const checked = faultsSchema.safeParse(faults);
+      if (!checked.success) {
+        const problem = checked.error.issues[0];
+        const where = problem?.path.join('.') || 'faults';
+        return Promise.reject(new EngineError('RUNTIME_ERROR', `invalid faults: ${where}: ${problem?.message}`, true));
+      }
+      this.checkedFaults.add(faults);
+    }
     return new Promise((resolve, reject) => {
       this.submit({
         id: this.nextJobId++,
@@ -140,7 +159,8 @@ class WorkerEnginePool implements EnginePool {
         planId: this.planIds.idOf(plan),
         event,
         secrets: options.secrets ?? this.options.secrets,
-        forced: {},
+        forced: faults ? faultedScripts(plan, faults) : {},
+        faults,
         retried: false,
         resolve,
         reject,
@@ -253,6 +273,32 @@ class WorkerEnginePool implements EnginePool {
   private spawn(index: number): WorkerHandle {
     return new WorkerHandle(index, { workerUrl: this.workerUrl, fetch: this.options.fetch ?? {} }, this.workerEvents);
   }
+}
+
+/**
+ * The plan's scripts that the faults name, settled as the watchdog settles a stuck script: the
+ * pipeline's onError and mode rules then apply to them as to a real failure.
+ */
+function faultedScripts(plan: ExecutionPlan, faults: Faults): Record<string, ScriptOutcome> {
+  const forced: Record<string, ScriptOutcome> = {};
+  const named = faults.scripts;
+  if (!named) return forced;
+  for (const script of plan.layers.flat()) {
+    const fault = Object.prototype.hasOwnProperty.call(named, script.id) ? named[script.id] : undefined;
+    if (fault === 'timeout') {
+      const timeoutMs = effectiveTimeoutMs(plan, script);
+      forced[script.id] = failedOutcome(script.id, {
+        code: 'TIMEOUT',
+        message: `the script ran longer than ${timeoutMs} ms (injected fault: it did not run)`,
+      });
+    } else if (fault === 'error') {
+      forced[script.id] = failedOutcome(script.id, {
+        code: 'RUNTIME_ERROR',
+        message: 'the script failed (injected fault: it did not run)',
+      });
+    }
+  }
+  return forced;
 }
 
 function closedError(): EngineError {

@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import type { Faults } from '../faults';
 import type { ExecutionPlan, JsonObject, PipelineResult, ScriptOutcome, SecretProvider, Trace } from '../types';
 import { EngineError } from './engine-error';
 import { createExecutionSlot } from './sandbox/execution-slot';
@@ -25,8 +26,13 @@ export interface PipelineJob {
   event: JsonObject;
   /** Where this job's helpers.secret values come from; without one every secret is missing. */
   secrets: SecretProvider | undefined;
-  /** Scripts the watchdog stopped in an earlier attempt, settled as TIMEOUT: not run again. */
+  /**
+   * Scripts settled without running: those the watchdog stopped in an earlier attempt (TIMEOUT)
+   * and those the job's faults name.
+   */
   forced: Record<string, ScriptOutcome>;
+  /** Injected faults (docs/engine.md, "Fault injection"); undefined for an ordinary job. */
+  faults: Faults | undefined;
   /** Whether the job was already redone once after its worker stopped. */
   retried: boolean;
   resolve(run: PipelineRun): void;
@@ -102,6 +108,7 @@ export class WorkerHandle {
       planId: job.planId,
       event: job.event,
       forced: job.forced,
+      ...(job.faults ? { faults: job.faults } : {}),
       ...(plan ? { plan } : {}),
     };
     try {
@@ -160,11 +167,15 @@ export class WorkerHandle {
     }
   }
 
-  /** Only names the asking job's plan declares are looked up, in that job's provider. */
+  /**
+   * Only names the asking job's plan declares are looked up, in that job's provider; a name the
+   * job's faults make missing never is (the worker does not ask for it either).
+   */
   private async answerSecret(message: Extract<FromWorker, { type: 'secret' }>): Promise<void> {
     const job = this.jobs.get(message.jobId);
     let value: string | undefined;
-    if (job?.secrets && job.plan.secretNames.includes(message.name)) {
+    const faulted = job?.faults?.secrets?.includes(message.name) === true;
+    if (job?.secrets && !faulted && job.plan.secretNames.includes(message.name)) {
       value = await job.secrets.get(message.name).catch(() => undefined);
     }
     if (this.alive) this.worker.postMessage({ type: 'secret', requestId: message.requestId, value } satisfies ToWorker);

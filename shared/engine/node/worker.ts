@@ -1,5 +1,6 @@
 import { randomFillSync } from 'node:crypto';
 import { parentPort, workerData } from 'node:worker_threads';
+import type { Faults } from '../faults';
 import { runPipeline } from '../pipeline';
 import type {
   EngineClock,
@@ -15,6 +16,7 @@ import { matches } from './helpers/matches';
 import { ExecutionSlotWriter } from './sandbox/execution-slot';
 import type { ExecutionMonitor } from './sandbox/engine';
 import { createSandbox, type Sandbox } from './sandbox/sandbox';
+import { injectFaults } from './sandbox/script-run';
 
 // The engine worker (bundled to dist/node/engine-worker.mjs): one Lua sandbox per thread. It knows
 // one kind of job, a pipeline run for one event (a lone script is a plan of one layer,
@@ -47,6 +49,8 @@ export type ToWorker =
       plan?: ExecutionPlan;
       event: JsonObject;
       forced: Record<string, ScriptOutcome>;
+      /** Injected fetch and secret faults (docs/engine.md, "Fault injection"); faulted scripts are in `forced`. */
+      faults?: Faults;
     }
   | { type: 'secret'; requestId: number; value?: string };
 
@@ -137,7 +141,7 @@ function cachePlan(planId: string, plan: ExecutionPlan): CachedPlan {
 }
 
 async function runPipelineJob(sandbox: Sandbox, message: Extract<ToWorker, { type: 'pipeline' }>): Promise<void> {
-  const { jobId, planId, forced } = message;
+  const { jobId, planId, forced, faults } = message;
   const cached = message.plan ? cachePlan(planId, message.plan) : plans.get(planId);
   if (!cached) {
     post({ type: 'need-plan', jobId });
@@ -156,6 +160,7 @@ async function runPipelineJob(sandbox: Sandbox, message: Extract<ToWorker, { typ
         : undefined;
       if (stopped) return Promise.resolve(stopped);
       const [layer, index] = cached.positions.get(request.script) ?? [-1, -1];
+      if (faults) injectFaults(request, faults);
       return sandbox.run(request, { monitor: monitorFor(jobId, layer, index), secret });
     },
   };

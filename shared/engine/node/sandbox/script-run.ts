@@ -1,3 +1,4 @@
+import { fetchFaultFor, type Faults } from '../../faults';
 import { maxValueBytes, maxValueDepth } from '../../limits';
 import type {
   EngineErrorCode,
@@ -42,6 +43,38 @@ export type Execution =
 export const epochNow = (): number => performance.timeOrigin + performance.now();
 
 const responseBounds = { maxBytes: 4 * maxValueBytes, maxDepth: maxValueDepth };
+
+// Fault hooks (docs/engine.md, "Fault injection"): the worker registers its job's faults under each
+// script request it hands to the sandbox, and the run answers a faulted fetch or secret before any
+// connection or lookup. Keyed by the request object, so a run of a job without faults finds none.
+const requestFaults = new WeakMap<ScriptRunRequest, Faults>();
+
+/** The faults of the job this request belongs to (worker.ts, before the sandbox runs it). */
+export function injectFaults(request: ScriptRunRequest, faults: Faults): void {
+  requestFaults.set(request, faults);
+}
+
+/** What a faulted helpers.fetch answers instead of a request; undefined when no fault applies. */
+function injectedFetch(faults: Faults | undefined, url: string): Promise<FetchResponse> | undefined {
+  if (!faults?.fetch) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return undefined;
+  }
+  // Any other scheme is refused by the guarded fetch without a connection, as it would be anyway.
+  if (parsed.protocol !== 'https:') return undefined;
+  const fault = fetchFaultFor(faults, parsed.hostname)?.fault;
+  if (fault === undefined) return undefined;
+  if (fault === 'error') {
+    return Promise.reject(new Error(`FETCH_FAILED: ${parsed.hostname} could not be reached (injected fault)`));
+  }
+  // Never answers: the run's own deadline settles the call as TIMEOUT (ScriptRun.settle).
+  if (fault === 'timeout') return new Promise<FetchResponse>(() => undefined);
+  return Promise.resolve({ status: fault.status, headers: {}, body: '' });
+}
+
 const helperCodes = /^(FETCH_BLOCKED|FETCH_FAILED|SECRET_NOT_FOUND)\b/;
 
 export class ScriptRun {
@@ -61,12 +94,14 @@ export class ScriptRun {
   private readonly secretValues = new Set<string>();
   /** Codes of helper errors raised in this run: an uncaught one becomes the outcome's code. */
   private readonly raisedCodes = new Set<string>();
+  private readonly faults: Faults | undefined;
 
   constructor(
     readonly request: ScriptRunRequest,
     private readonly services: SandboxServices,
   ) {
     const { limits } = request;
+    this.faults = requestFaults.get(request);
     this.deadline = this.startPerf + limits.timeoutMs;
     this.logs = new LogCollector(limits.maxLogEntries, limits.maxLogBytes, this.startPerf, () => performance.now());
   }
@@ -122,30 +157,28 @@ export class ScriptRun {
       record.durationMs = Math.max(0, epochNow() - record.startedAt);
       this.openFetches.delete(record);
     };
-    const promise = Promise.resolve()
-      .then(() => fetch(url, init))
-      .then(
-        (response): AsyncSettled => {
-          done();
-          record.status = response.status;
-          const { status, headers, body, json } = response;
-          let encoded = toBoundedJson(
-            json === undefined ? { status, headers, body } : { status, headers, body, json },
-            responseBounds,
-            'response',
-          );
-          if (!encoded.ok && json !== undefined)
-            encoded = toBoundedJson({ status, headers, body }, responseBounds, 'response');
-          if (!encoded.ok) return this.fail('FETCH_FAILED', `FETCH_FAILED: ${encoded.message}`, record);
-          return { ok: true, payload: encoded.json };
-        },
-        (thrown: unknown): AsyncSettled => {
-          done();
-          const message = thrown instanceof Error ? thrown.message : String(thrown);
-          const code = message.startsWith('FETCH_BLOCKED') ? 'FETCH_BLOCKED' : 'FETCH_FAILED';
-          return this.fail(code, message.startsWith(code) ? message : `${code}: ${message}`, record);
-        },
-      );
+    const promise = (injectedFetch(this.faults, url) ?? Promise.resolve().then(() => fetch(url, init))).then(
+      (response): AsyncSettled => {
+        done();
+        record.status = response.status;
+        const { status, headers, body, json } = response;
+        let encoded = toBoundedJson(
+          json === undefined ? { status, headers, body } : { status, headers, body, json },
+          responseBounds,
+          'response',
+        );
+        if (!encoded.ok && json !== undefined)
+          encoded = toBoundedJson({ status, headers, body }, responseBounds, 'response');
+        if (!encoded.ok) return this.fail('FETCH_FAILED', `FETCH_FAILED: ${encoded.message}`, record);
+        return { ok: true, payload: encoded.json };
+      },
+      (thrown: unknown): AsyncSettled => {
+        done();
+        const message = thrown instanceof Error ? thrown.message : String(thrown);
+        const code = message.startsWith('FETCH_BLOCKED') ? 'FETCH_BLOCKED' : 'FETCH_FAILED';
+        return this.fail(code, message.startsWith(code) ? message : `${code}: ${message}`, record);
+      },
+    );
     return { promise };
   }
 
@@ -156,7 +189,8 @@ export class ScriptRun {
     }
     const missing = `SECRET_NOT_FOUND: secret ${shown} has no stored value`;
     const source = this.services.secret;
-    if (!source) return { promise: Promise.resolve(this.fail('SECRET_NOT_FOUND', missing)) };
+    if (!source || this.faults?.secrets?.includes(name))
+      return { promise: Promise.resolve(this.fail('SECRET_NOT_FOUND', missing)) };
     const promise = Promise.resolve()
       .then(() => source(name))
       .then(
