@@ -209,6 +209,11 @@ describe('a secret value set through secrets.set', () => {
     );
     expect((await fail('publish.rollback', { environment: 'staging', version: 1 })).code).toBe('NO_RUNTIME_URL');
     expect((await fail('publish.progress', { jobId: 'none' })).code).toBe('NOT_FOUND');
+    expect((await fail('impact.start', { environment: 'staging' })).code).toBe('NO_RUNTIME_URL');
+    for (const channel of ['impact.progress', 'impact.changes', 'impact.cancel', 'impact.acknowledge'] as const) {
+      expect((await fail(channel, { impactId: 'none' })).code).toBe('NOT_FOUND');
+    }
+    expect((await fail('events.acceptOutcome', { id: 'evt-1', impactId: 'none' })).code).toBe('NOT_FOUND');
     await call('secrets.delete', { environment: 'staging', name: 'API_KEY' });
     expect([...called].sort()).toEqual([...channelNames].sort());
 
