@@ -3,6 +3,7 @@ import { envCommand } from './env';
 import { eventsCommand } from './events';
 import { exportCommand } from './export';
 import { generateCommand } from './generate';
+import { impactCommand } from './impact';
 import { importCommand } from './import';
 import { publishCommand } from './publish';
 import { pullEventsCommand } from './pull-events';
@@ -22,6 +23,7 @@ export const commands: Record<string, Command> = {
   run: runCommand,
   check: checkCommand,
   replay: replayCommand,
+  impact: impactCommand,
   import: importCommand,
   export: exportCommand,
   events: eventsCommand,
