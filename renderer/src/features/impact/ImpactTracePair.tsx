@@ -4,6 +4,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { compareTraces } from '../traces/trace-compare';
 import { formatDelta, formatDuration } from '../traces/time';
 import { useImpactTrace } from './use-impact';
+// The trace view's comparison table styles (the traces view itself may never have been opened).
+import '../traces/traces.css';
 
 interface Props {
   baselineTraceId: string;
