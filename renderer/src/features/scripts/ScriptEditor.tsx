@@ -213,11 +213,12 @@ export default function ScriptEditor({
       <p role="status" className="save-status">
         {doc.status}
       </p>
-      <div className="editor-split">
+      {/* The draft's impact takes the editor's whole width (its list and traces need it); the editor,
+          the run panel and their state come back as they were. */}
+      {impactDraft !== null && <DraftImpact scriptId={id} source={impactDraft} onClose={() => setImpactDraft(null)} />}
+      <div className="editor-split" hidden={impactDraft !== null}>
         <div className="editor-main">
-          {impactDraft !== null ? (
-            <DraftImpact scriptId={id} source={impactDraft} onClose={() => setImpactDraft(null)} />
-          ) : diff ? (
+          {diff ? (
             <DiffView {...diff} onClose={() => setDiff(null)} />
           ) : (
             <CodeEditor
