@@ -60,13 +60,14 @@ export async function withStudioCore(
   const { workspace, connect, secrets, publishJobs: jobs } = root;
   const handlers: StudioHandlers = {
     ...environmentHandlers({ workspace, runtimeTokens: root.runtimeTokens }),
-    ...publishHandlers({ connect, workspace, secrets, jobs }),
+    ...publishHandlers({ connect, workspace, secrets, impactReview: root.impactReview, jobs }),
     'events.pull': eventLibraryHandlers({ workspace, events: root.events, capturedEvents: root.capturedEvents })[
       'events.pull'
     ],
   };
   const publishing: BundlePublishing = {
-    preview: (environment, bundle) => previewPublish({ connect, workspace, secrets }, environment, bundle),
+    preview: (environment, bundle) =>
+      previewPublish({ connect, workspace, secrets, impactReview: root.impactReview }, environment, bundle),
     start: (input, bundle) => jobs.start(input, bundle),
     onSteps: (listener) =>
       root.events.subscribe((event) => {

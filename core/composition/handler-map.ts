@@ -8,6 +8,7 @@ import { scriptRunHandlers } from '../authoring/script-run';
 import { scriptHandlers } from '../authoring/scripts';
 import { secretHandlers } from '../authoring/secrets';
 import { workspaceInfoHandlers } from '../authoring/workspace-info';
+import { generateHandlers } from '../generate/generate-handlers';
 import { impactHandlers } from '../impact/impact-handlers';
 import { publishHandlers } from '../publish/publish-handlers';
 import { acceptOutcomeHandlers, eventLibraryHandlers } from '../replay/event-library';
@@ -43,13 +44,20 @@ export function handlerMap(root: StudioRoot, host: StudioHost): Handlers {
     ...scriptHandlers({ workspace }),
     ...scriptCheckHandlers({ workspace }),
     ...scriptRunHandlers({ workspace, engine: root.engine, secretsFor: root.secretsFor }),
+    ...generateHandlers({ workspace, engine: root.engine, secretsFor: root.secretsFor }),
     ...environmentHandlers({ workspace, runtimeTokens: root.runtimeTokens }),
     ...secretHandlers({ workspace, secrets: root.secrets, keychainLabel }),
     ...eventLibraryHandlers({ workspace, events: root.events, capturedEvents: root.capturedEvents }),
     ...replayHandlers({ replayJobs }),
     ...runHandlers({ workspace, replayJobs }),
     ...traceHandlers({ workspace }),
-    ...publishHandlers({ connect: root.connect, workspace, secrets: root.secrets, jobs: root.publishJobs }),
+    ...publishHandlers({
+      connect: root.connect,
+      workspace,
+      secrets: root.secrets,
+      impactReview: root.impactReview,
+      jobs: root.publishJobs,
+    }),
     ...impactHandlers({ impacts: root.impactJobs }),
     ...acceptOutcomeHandlers({
       workspace,

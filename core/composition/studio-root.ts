@@ -75,16 +75,18 @@ export class StudioRoot {
       events: this.events,
       ...(options.now ? { now: options.now } : {}),
     });
-    const impactJobs = this.impactJobs;
     this.publishJobs = new PublishJobs({
       connect: this.connect,
       workspace: this.workspace,
       secretsFor: this.secretsFor,
       replayJobs: this.replayJobs,
       events: this.events,
-      impactReview: (environment, hash) => impactJobs.review(environment, hash),
+      impactReview: this.impactReview,
     });
   }
+
+  /** The latest impact of a bundle on an environment, for the publish's impact gate. */
+  readonly impactReview = (environment: string, hash: string) => this.impactJobs.review(environment, hash);
 
   /** The folder the workspace lives in (whether or not it is open yet). */
   get dataDir(): string {

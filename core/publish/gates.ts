@@ -106,15 +106,13 @@ export interface ImpactAcknowledgement {
 }
 
 /** The `impact` gate: an own type until the contract's gate ids name it (docs/publish.md). */
-export type ImpactGate = Omit<Gate, 'id'> & { id: 'impact' };
-
 /**
  * Decided here: flips nobody acknowledged fail the gate whatever the impact's status (a cancelled
  * impact already saw them); a running impact fails it (its verdict is not known yet); no impact of
  * this bundle, or one that ended early without flips, skips it, so publishing without the Impact
  * step works as before.
  */
-export function impactGate(environment: string, review: ImpactReview | null): ImpactGate {
+export function impactGate(environment: string, review: ImpactReview | null): Gate {
   const label = 'Impact on real traffic reviewed';
   if (review === null) {
     return {

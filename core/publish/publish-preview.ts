@@ -4,7 +4,7 @@ import { bundleHash } from '../../shared/engine/node/bundle-files';
 import type { SecretStore } from '../secrets';
 import type { Environment, Workspace } from '../store';
 import { diffBundles } from './bundle-diff';
-import { secretsGate, suiteGatePreview, validGate, type Gate } from './gates';
+import { impactGate, secretsGate, suiteGatePreview, validGate, type Gate, type ImpactReview } from './gates';
 import { runtimeSecretNames, type ConnectRuntime } from './runtime-connection';
 
 // publish.preview: what a publish would change on an environment's runtime (the diff against its
@@ -17,6 +17,8 @@ export interface PublishPreviewDeps {
   connect: ConnectRuntime;
   workspace(): Workspace;
   secrets(): SecretStore;
+  /** The latest impact of this bundle on the environment, for the impact gate (core/impact). */
+  impactReview(environment: string, hash: string): ImpactReview | null;
 }
 
 /** `bundle`: another bundle than the workspace's (the CLI's `publish <bundle-dir>`). */
@@ -32,6 +34,7 @@ export async function previewPublish(deps: PublishPreviewDeps, name: string, bun
     await validGate(local),
     secretsGate(local.secrets, runtimeSecrets, inKeychain),
     suiteGatePreview(workspace.events.count({ pinned: true })),
+    impactGate(name, deps.impactReview(name, bundleHash(local))),
   ];
   return {
     environment: name,

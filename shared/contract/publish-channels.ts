@@ -24,7 +24,7 @@ const runtimeErrors = [
 ] as const;
 
 export const publishGateSchema = z.object({
-  id: z.enum(['valid', 'secrets', 'suite']),
+  id: z.enum(['valid', 'secrets', 'suite', 'impact']),
   label: z.string(),
   status: z.enum(['pass', 'fail', 'pending', 'skipped']),
   detail: z.string(),
