@@ -4,6 +4,7 @@ import { randomInt } from 'node:crypto';
 import { bundleTarget } from '../../core/generate/bundle-target';
 import { runGenerated, type GenerateTarget } from '../../core/generate/generate-run';
 import type { GenerateFailure, GenerateReport } from '../../core/generate/generate-report';
+import { defaultLimits, maxTimeoutMs } from '../../shared/engine';
 import { createEnginePool } from '../../shared/engine/node';
 import { maxGeneratedEvents } from '../../shared/hooks/event-generator';
 import { keyValues, parseCommandArgs, positiveInteger, readScriptFile, requireHook } from '../args';
@@ -28,6 +29,7 @@ Options:
   --seed S             0 to ${maxSeed} (default: a random one, printed in the summary)
   --json               one JSON object per failure (NDJSON), then a { "summary": … } line
   --save <file>        write the failing events as NDJSON recorded events, for \`events import\`
+  --timeout-ms N       a lone script's wall-clock limit, 1 to ${maxTimeoutMs} (default ${defaultLimits.timeoutMs})
   --env K=V            a pipeline variable for a lone script (repeatable)
   --secret NAME=VALUE  a secret for helpers.secret (repeatable)
 
@@ -99,6 +101,7 @@ export const generateCommand: Command = {
         seed: { type: 'string' },
         json: { type: 'boolean' },
         save: { type: 'string' },
+        'timeout-ms': { type: 'string' },
         env: { type: 'string', multiple: true },
         secret: { type: 'string', multiple: true },
       },
@@ -109,9 +112,11 @@ export const generateCommand: Command = {
     const hook = requireHook('generate', values.hook);
     const count = positiveInteger('generate', '--count', values.count, maxGeneratedEvents) ?? 200;
     const seed = seedOf(values.seed);
+    const timeoutMs = positiveInteger('generate', '--timeout-ms', values['timeout-ms'], maxTimeoutMs);
     const env = keyValues('generate', '--env', values.env);
     const secrets = keyValues('generate', '--secret', values.secret);
     const target = await targetOf(file, hook, env, secrets);
+    if (timeoutMs && target.kind === 'script') target.timeoutMs = timeoutMs;
 
     const saved: string[] = [];
     const pool = createEnginePool({ workers: 1, secrets: staticSecrets(secrets) });

@@ -9,6 +9,7 @@ import { scriptHandlers } from '../authoring/scripts';
 import { secretHandlers } from '../authoring/secrets';
 import { workspaceInfoHandlers } from '../authoring/workspace-info';
 import { generateHandlers } from '../generate/generate-handlers';
+import { generateHandlers } from '../generate/generate-handlers';
 import { impactHandlers } from '../impact/impact-handlers';
 import { publishHandlers } from '../publish/publish-handlers';
 import { acceptOutcomeHandlers, eventLibraryHandlers } from '../replay/event-library';
@@ -44,6 +45,7 @@ export function handlerMap(root: StudioRoot, host: StudioHost): Handlers {
     ...scriptHandlers({ workspace }),
     ...scriptCheckHandlers({ workspace }),
     ...scriptRunHandlers({ workspace, engine: root.engine, secretsFor: root.secretsFor }),
+    ...generateHandlers({ workspace, engine: root.engine, secretsFor: root.secretsFor }),
     ...generateHandlers({ workspace, engine: root.engine, secretsFor: root.secretsFor }),
     ...environmentHandlers({ workspace, runtimeTokens: root.runtimeTokens }),
     ...secretHandlers({ workspace, secrets: root.secrets, keychainLabel }),

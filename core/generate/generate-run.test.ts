@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultLimits, type ExecutionPlan } from '../../shared/engine';
+import { defaultLimits, maxTimeoutMs, type ExecutionPlan } from '../../shared/engine';
 import { createEnginePool } from '../../shared/engine/node';
 import { scriptHash } from '../../shared/engine/node/bundle-files';
 import { checkRecordedEvent } from '../../shared/engine/recorded-events';
@@ -94,7 +94,7 @@ describe('runGenerated', () => {
       ],
       env: {},
       secretNames: [],
-      limits: { ...defaultLimits, instructionBudget: 200_000, timeoutMs: 10_000 },
+      limits: { ...defaultLimits, instructionBudget: 200_000, timeoutMs: maxTimeoutMs },
     };
     const report = await runGenerated({
       pool,

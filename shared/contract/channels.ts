@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { hookIdSchema, hookModes, lifecycleGroups } from '../hooks/definitions';
 
 import { authoringChannels } from './authoring-channels';
+import { generateChannels } from './generate-channels';
 import { impactChannels } from './impact-channels';
 import { publishChannels } from './publish-channels';
 import { replayChannels } from './replay-channels';
@@ -49,6 +50,7 @@ export const contract = {
   ...replayChannels,
   ...publishChannels,
   ...impactChannels,
+  ...generateChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;
