@@ -9,7 +9,6 @@ import { scriptHandlers } from '../authoring/scripts';
 import { secretHandlers } from '../authoring/secrets';
 import { workspaceInfoHandlers } from '../authoring/workspace-info';
 import { generateHandlers } from '../generate/generate-handlers';
-import { generateHandlers } from '../generate/generate-handlers';
 import { impactHandlers } from '../impact/impact-handlers';
 import { publishHandlers } from '../publish/publish-handlers';
 import { acceptOutcomeHandlers, eventLibraryHandlers } from '../replay/event-library';
@@ -45,7 +44,6 @@ export function handlerMap(root: StudioRoot, host: StudioHost): Handlers {
     ...scriptHandlers({ workspace }),
     ...scriptCheckHandlers({ workspace }),
     ...scriptRunHandlers({ workspace, engine: root.engine, secretsFor: root.secretsFor }),
-    ...generateHandlers({ workspace, engine: root.engine, secretsFor: root.secretsFor }),
     ...generateHandlers({ workspace, engine: root.engine, secretsFor: root.secretsFor }),
     ...environmentHandlers({ workspace, runtimeTokens: root.runtimeTokens }),
     ...secretHandlers({ workspace, secrets: root.secrets, keychainLabel }),
