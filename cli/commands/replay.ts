@@ -4,7 +4,6 @@ import { ContractError } from '../../shared/contract';
 import { parseRecordedEvents, type RecordedEvent, type ReplayLine, type ReplaySummary } from '../../shared/engine';
 import { createEnginePool, type EnginePool } from '../../shared/engine/node';
 import { readBundleFolder } from '../../shared/engine/node/bundle-files';
-import type { HookId } from '../../shared/hooks';
 import { noEvents } from '../../core/events/event-bus';
 import { ReplayJob } from '../../core/replay/replay-job';
 import { ReplayJobs } from '../../core/replay/replay-jobs';
@@ -14,10 +13,11 @@ import { nothingStored } from '../../core/replay/replay-sink';
 import { SecretStore } from '../../core/secrets';
 import { Workspace, resolveDataDir } from '../../core/store';
 import { keyValues, parseCommandArgs, positiveInteger, readTextFile, requireHook } from '../args';
-import { createProgress, type Progress } from '../progress';
+import { createProgress } from '../progress';
 import { staticSecrets } from '../static-secrets';
 import { UsageError } from '../usage-error';
 import type { Command } from './command';
+import { faultsFromFlags, replayPasses, type ReplayChoices, type ReplayOutput as Output } from './replay-faults';
 
 const help = `Usage:
   pipeline-studio replay <bundle-dir> --events <file.ndjson> [options]
@@ -36,6 +36,10 @@ Options:
   --secret NAME=VALUE  a secret for helpers.secret (repeatable; file mode)
   --env <name>         whose keychain secrets scripts read (workspace mode; default staging)
   --data DIR           the workspace folder (default: the desktop app's)
+  --fault SPEC         inject a fault into every event's run (repeatable): fetch=error|timeout|STATUS[@host],
+                       secret=NAME, script=ID:timeout|error; a workspace run is labelled "what-if: …"
+  --what-if            replay twice, normally and with the --fault faults, and print per hook what users
+                       get in each (allow / deny / error) and the events whose decision changed
 
 Ctrl-C (or SIGTERM) stops the replay after the events in flight: what finished is printed and, with
 --workspace, stored in a run marked cancelled. A second Ctrl-C quits at once.
@@ -43,13 +47,8 @@ Ctrl-C (or SIGTERM) stops the replay after the events in flight: what finished i
 Progress goes to stderr. Exit codes: 0 every event replayed and agreed with its recording,
 1 a mismatch, an error, a bad input line or a replay that failed (the store refused a write),
 2 bad usage or unreadable input, 130 stopped by Ctrl-C, 143 stopped by SIGTERM. A deny is an
-outcome, not a failure.`;
-
-interface Output {
-  json: boolean;
-  progress?: Progress;
-  printed: number;
-}
+outcome, not a failure. With --what-if the normal run's mismatches and errors decide (the faulted
+run's failures are what was asked for).`;
 
 function humanLine(line: ReplayLine): string {
   const decision =
@@ -138,7 +137,7 @@ async function replayFiles(
   dir: string,
   eventsFile: string,
   secrets: Record<string, string>,
-  options: { hook: HookId | undefined; concurrency: number; output: Output },
+  options: ReplayChoices,
 ): Promise<number> {
   const info = await stat(dir).catch(() => null);
   if (!info?.isDirectory()) throw new UsageError(`replay: ${dir} is not a folder`);
@@ -162,21 +161,25 @@ async function replayFiles(
   );
 
   const pool = createEnginePool();
-  options.output.progress = createProgress('replay', events.length);
-  const job = new ReplayJob({
-    runId: 0,
-    bundle,
-    bundleHash: hash,
-    events,
-    engine: () => pool,
-    secrets: () => staticSecrets(secrets),
-    sink: nothingStored,
-    concurrency: options.concurrency,
-    onLine: printer(options.output),
-  });
-  const signals = cancelOnSignals(() => void job.cancel());
+  let job: ReplayJob | undefined;
+  const signals = cancelOnSignals(() => void job?.cancel());
   try {
-    const end = await job.finished;
+    const end = await replayPasses(options, printer(options.output), (faults, onLine, label) => {
+      options.output.progress = createProgress(label, events.length);
+      job = new ReplayJob({
+        runId: 0,
+        bundle,
+        bundleHash: hash,
+        events,
+        engine: () => pool,
+        secrets: () => staticSecrets(secrets),
+        faults,
+        sink: nothingStored,
+        concurrency: options.concurrency,
+        onLine,
+      });
+      return job.finished;
+    });
     return report(end, options.output, { badLines: parsed.problems.length, ...withSignal(signals.received()) });
   } finally {
     signals.dispose();
@@ -187,7 +190,7 @@ async function replayFiles(
 async function replayWorkspace(
   dataDir: string | undefined,
   environment: string,
-  options: { hook: HookId | undefined; concurrency: number; output: Output },
+  options: ReplayChoices,
 ): Promise<number> {
   const workspace = Workspace.open({ dir: resolveDataDir(dataDir) });
   let pool: EnginePool | undefined;
@@ -202,17 +205,27 @@ async function replayWorkspace(
     if (!workspace.environments.get(environment)) {
       throw new UsageError(`replay: there is no environment "${environment}" in this workspace (see env list)`);
     }
-    let run;
+    let runId: number | undefined;
+    const signals = cancelOnSignals(() => {
+      if (runId !== undefined) void jobs.cancel(runId).catch(() => {});
+    });
     try {
-      run = planned(() =>
-        jobs.start({
-          selection: { kind: 'filter', filter: options.hook ? { hook: options.hook } : {} },
-          label: 'cli',
-          environment,
-          concurrency: options.concurrency,
-          onLine: printer(options.output),
-        }),
-      );
+      const end = await replayPasses(options, printer(options.output), (faults, onLine, label) => {
+        const run = planned(() =>
+          jobs.start({
+            selection: { kind: 'filter', filter: options.hook ? { hook: options.hook } : {} },
+            label: 'cli',
+            environment,
+            concurrency: options.concurrency,
+            faults,
+            onLine,
+          }),
+        );
+        runId = run.id;
+        options.output.progress = createProgress(label, run.total);
+        return jobs.finished(run.id);
+      });
+      return report(end, options.output, { badLines: 0, ...withSignal(signals.received()) });
     } catch (error) {
       if (!(error instanceof ContractError) || error.code !== 'NOTHING_TO_REPLAY') throw error;
       // An empty library is not an error: nothing disagrees with its recording.
@@ -220,12 +233,6 @@ async function replayWorkspace(
         `replay: the event library has no event${options.hook ? ` of ${options.hook}` : ''} to replay\n`,
       );
       return report(emptyEnd, options.output, { badLines: 0 });
-    }
-    options.output.progress = createProgress('replay', run.total);
-    const signals = cancelOnSignals(() => void jobs.cancel(run.id).catch(() => {}));
-    try {
-      const end = await jobs.finished(run.id);
-      return report(end, options.output, { badLines: 0, ...withSignal(signals.received()) });
     } finally {
       signals.dispose();
     }
@@ -280,20 +287,24 @@ export const replayCommand: Command = {
         secret: { type: 'string', multiple: true },
         env: { type: 'string', default: 'staging' },
         data: { type: 'string' },
+        fault: { type: 'string', multiple: true },
+        'what-if': { type: 'boolean' },
       },
       1,
     );
     const hook = values.hook === undefined ? undefined : requireHook('replay', values.hook);
     const concurrency = positiveInteger('replay', '--concurrency', values.concurrency, 1000) ?? 20;
     const output: Output = { json: values.json === true, printed: 0 };
+    const whatIf = values['what-if'] === true;
+    const choices: ReplayChoices = { hook, concurrency, output, faults: faultsFromFlags(values.fault, whatIf), whatIf };
     if (values.workspace) {
       if (positionals.length > 0) throw new UsageError('replay: --workspace takes no bundle folder');
-      return replayWorkspace(values.data, values.env, { hook, concurrency, output });
+      return replayWorkspace(values.data, values.env, choices);
     }
     const dir = positionals[0];
     if (!dir) throw new UsageError('replay: a bundle folder (or --workspace) is required (see replay --help)');
     if (!values.events) throw new UsageError('replay: --events <file.ndjson> is required');
     const secrets = keyValues('replay', '--secret', values.secret);
-    return replayFiles(dir, values.events, secrets, { hook, concurrency, output });
+    return replayFiles(dir, values.events, secrets, choices);
   },
 };
