@@ -7,6 +7,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { DraftImpact } from '../impact/DraftImpact';
 import { CodeEditor, type EditorMarker } from './CodeEditor';
 import { DiffView } from './DiffView';
+import { GeneratePanel } from './GeneratePanel';
 import type { HookSchema } from './lua-intellisense';
 import { ProblemList } from './ProblemList';
 import { RunPanel, type RecordedEvent, type RunRecorded } from './RunPanel';
@@ -40,6 +41,7 @@ export default function ScriptEditor({
   const [restoring, setRestoring] = useState<number | null>(null);
   // "Impact of my draft": the draft as it was when asked, compared on an environment's traffic.
   const [impactDraft, setImpactDraft] = useState<string | null>(null);
+  const [generating, setGenerating] = useState(false);
   const [schemas, setSchemas] = useState<Partial<Record<HookId, HookInfo>>>({});
   const [runHook, setRunHook] = useState<HookId | null>(null);
   const [eventText, setEventText] = useState<string | null>(null);
@@ -208,6 +210,17 @@ export default function ScriptEditor({
         >
           Impact of my draft
         </button>
+        <button
+          type="button"
+          aria-pressed={generating}
+          title="Run the draft on events generated from its hook's schema, edge cases included"
+          onClick={() => {
+            setImpactDraft(null);
+            setGenerating(!generating);
+          }}
+        >
+          Generate events
+        </button>
       </div>
       <ErrorMessage message={doc.error} onDismiss={() => doc.setError(null)} />
       <p role="status" className="save-status">
@@ -216,7 +229,10 @@ export default function ScriptEditor({
       {/* The draft's impact takes the editor's whole width (its list and traces need it); the editor,
           the run panel and their state come back as they were. */}
       {impactDraft !== null && <DraftImpact scriptId={id} source={impactDraft} onClose={() => setImpactDraft(null)} />}
-      <div className="editor-split" hidden={impactDraft !== null}>
+      {generating && impactDraft === null && (
+        <GeneratePanel scriptId={id} hook={hook} source={draft} onClose={() => setGenerating(false)} />
+      )}
+      <div className="editor-split" hidden={impactDraft !== null || generating}>
         <div className="editor-main">
           {diff ? (
             <DiffView {...diff} onClose={() => setDiff(null)} />
