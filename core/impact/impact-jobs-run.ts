@@ -1,10 +1,12 @@
+import type { z } from 'zod';
 import type { Bundle, RecordedEvent, SecretProvider } from '../../shared/engine';
-import { impactFlipKinds } from '../../shared/contract/impact-channels';
+import { impactFlipKinds, type impactProgressSchema } from '../../shared/contract/impact-channels';
 import type { ImpactAcknowledgement, ImpactReview } from '../publish/gates';
 import type { PipelineExecutor } from '../replay/replay-runner';
 import type { Workspace } from '../store';
-import type { ImpactProgress } from './impact-jobs';
 import type { CompareBundlesOptions, ImpactChange, ImpactChangeKind, ImpactSummary } from './impact-types';
+
+export type ImpactProgress = z.output<typeof impactProgressSchema>;
 
 // One impact from its first event to its end (the job table is impact-jobs.ts). Decided here:
 // - progress is pushed every 200 compared events and once at the end; while it runs the counts

@@ -1,8 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ContractError, type ChannelInput } from '../../shared/contract';
-import type { impactProgressSchema } from '../../shared/contract/impact-channels';
 import { parseRecordedEvents, type Bundle, type RecordedEvent, type SecretProvider } from '../../shared/engine';
-import type { z } from 'zod';
 import type { CoreEvents } from '../events/event-bus';
 import type { ImpactReview } from '../publish/gates';
 import { publishAuthor } from '../publish/publish-rules';
@@ -10,7 +8,7 @@ import type { ConnectRuntime } from '../publish/runtime-connection';
 import type { PipelineExecutor } from '../replay/replay-runner';
 import { plannedBundle } from '../replay/replay-selection';
 import type { Workspace } from '../store';
-import { ImpactJob, isFlip } from './impact-jobs-run';
+import { ImpactJob, isFlip, type ImpactProgress } from './impact-jobs-run';
 import type { CompareBundlesOptions, ImpactSummary } from './impact-types';
 
 // The studio's impact jobs (docs/publish.md, "Impact"): what the workspace's pipeline, or it with
@@ -26,7 +24,7 @@ import type { CompareBundlesOptions, ImpactSummary } from './impact-types';
 // - the publish gate asks `review(environment, hash)`: the latest impact of that environment whose
 //   candidate is the bundle being published.
 
-export type ImpactProgress = z.output<typeof impactProgressSchema>;
+export type { ImpactProgress };
 
 const maxKeptImpacts = 5;
 const hourMs = 3_600_000;
