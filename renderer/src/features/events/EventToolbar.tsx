@@ -1,3 +1,5 @@
+import { WhatIfSection } from './WhatIfSection';
+
 interface Props {
   selected: number;
   pinned: number;
@@ -67,6 +69,7 @@ export function EventToolbar(props: Props) {
         <button type="button" onClick={props.onReplayMatching} disabled={busy || props.matching === 0}>
           Replay all matching ({n(props.matching)})
         </button>
+        <WhatIfSection disabled={busy} />
       </div>
     </div>
   );

@@ -1,5 +1,7 @@
+import { useSyncExternalStore } from 'react';
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { ChannelInput } from '@shared/contract';
+import { hasFaults, type Faults } from '@shared/engine/faults';
 import { studio } from '../../client/studio-client';
 import { errorMessage, unwrap, valueOf } from '../../app/studio-error';
 import { invalidateRun } from '../runs/run-queries';
@@ -103,10 +105,33 @@ export function useDeleteEvents() {
   });
 }
 
+// The faults chosen in the replay section's "What if…" (WhatIfSection.tsx), kept until cleared and
+// sent with every replay.start from this view; the core labels such a run "what-if: …".
+let whatIfFaults: Faults | undefined;
+const whatIfListeners = new Set<() => void>();
+
+function setWhatIfFaults(next: Faults | undefined): void {
+  whatIfFaults = hasFaults(next) ? next : undefined;
+  for (const listener of whatIfListeners) listener();
+}
+
+/** The chosen what-if faults (undefined: a normal replay) and their setter. */
+export function useWhatIfFaults(): [Faults | undefined, (next: Faults | undefined) => void] {
+  const faults = useSyncExternalStore(
+    (listener) => {
+      whatIfListeners.add(listener);
+      return () => whatIfListeners.delete(listener);
+    },
+    () => whatIfFaults,
+  );
+  return [faults, setWhatIfFaults];
+}
+
 export function useStartReplay() {
   const client = useQueryClient();
   return useMutation({
-    mutationFn: (input: ReplayInput) => valueOf(studio.replay.start(input)),
+    mutationFn: (input: ReplayInput) =>
+      valueOf(studio.replay.start(whatIfFaults ? { ...input, faults: whatIfFaults } : input)),
     onSuccess: (started) => invalidateRun(client, started.run.id),
   });
 }
