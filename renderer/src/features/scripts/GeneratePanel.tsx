@@ -163,7 +163,11 @@ function FailureItem({ failure }: { failure: GeneratedFailure }) {
         <strong>{title}</strong>
         <button
           type="button"
-          aria-label={`Save event #${failure.index} to the library`}
+          aria-label={
+            save.isSuccess
+              ? `Event #${failure.index} saved to the library`
+              : `Save event #${failure.index} to the library`
+          }
           disabled={save.isPending || save.isSuccess}
           onClick={() => save.mutate({ record: failure.recorded, create: true })}
         >

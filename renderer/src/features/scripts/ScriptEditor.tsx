@@ -206,7 +206,10 @@ export default function ScriptEditor({
           type="button"
           aria-pressed={impactDraft !== null}
           title="What this draft would have decided on an environment's captured traffic"
-          onClick={() => setImpactDraft(impactDraft === null ? draft : null)}
+          onClick={() => {
+            setGenerating(false);
+            setImpactDraft(impactDraft === null ? draft : null);
+          }}
         >
           Impact of my draft
         </button>
