@@ -16,7 +16,6 @@ import { matches } from './helpers/matches';
 import { ExecutionSlotWriter } from './sandbox/execution-slot';
 import type { ExecutionMonitor } from './sandbox/engine';
 import { createSandbox, type Sandbox } from './sandbox/sandbox';
-import { injectFaults } from './sandbox/script-run';
 
 // The engine worker (bundled to dist/node/engine-worker.mjs): one Lua sandbox per thread. It knows
 // one kind of job, a pipeline run for one event (a lone script is a plan of one layer,
@@ -160,8 +159,7 @@ async function runPipelineJob(sandbox: Sandbox, message: Extract<ToWorker, { typ
         : undefined;
       if (stopped) return Promise.resolve(stopped);
       const [layer, index] = cached.positions.get(request.script) ?? [-1, -1];
-      if (faults) injectFaults(request, faults);
-      return sandbox.run(request, { monitor: monitorFor(jobId, layer, index), secret });
+      return sandbox.run(request, { monitor: monitorFor(jobId, layer, index), secret, ...(faults ? { faults } : {}) });
     },
   };
   const { result, trace } = await runPipeline({ plan: cached.plan, event: message.event }, { runner, clock, ids });

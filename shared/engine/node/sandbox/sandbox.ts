@@ -1,4 +1,5 @@
 import { maxValueBytes, maxValueDepth } from '../../limits';
+import type { Faults } from '../../faults';
 import type { ScriptOutcome, ScriptRunner, ScriptRunRequest } from '../../types';
 import { SandboxEngine, type ExecutionMonitor } from './engine';
 import { toBoundedJson } from './json-bounds';
@@ -22,6 +23,8 @@ export interface SandboxOptions {
 export interface RunOptions {
   monitor?: ExecutionMonitor;
   secret?: SandboxServices['secret'];
+  /** The job's injected faults (docs/engine.md, "Fault injection"). */
+  faults?: Faults;
 }
 
 export interface Sandbox extends ScriptRunner {
@@ -66,7 +69,7 @@ class LuaSandbox implements Sandbox {
     if (!ctx.ok) return failedOutcome(script.id, { code: 'INVALID_EVENT', message: ctx.message });
 
     const services = options.secret ? { ...this.services, secret: options.secret } : this.services;
-    const run = new ScriptRun(request, services);
+    const run = new ScriptRun(request, services, options.faults);
     let execution: Execution;
     let engine: SandboxEngine | undefined;
     try {

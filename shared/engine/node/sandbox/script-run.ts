@@ -44,15 +44,8 @@ export const epochNow = (): number => performance.timeOrigin + performance.now()
 
 const responseBounds = { maxBytes: 4 * maxValueBytes, maxDepth: maxValueDepth };
 
-// Fault hooks (docs/engine.md, "Fault injection"): the worker registers its job's faults under each
-// script request it hands to the sandbox, and the run answers a faulted fetch or secret before any
-// connection or lookup. Keyed by the request object, so a run of a job without faults finds none.
-const requestFaults = new WeakMap<ScriptRunRequest, Faults>();
-
-/** The faults of the job this request belongs to (worker.ts, before the sandbox runs it). */
-export function injectFaults(request: ScriptRunRequest, faults: Faults): void {
-  requestFaults.set(request, faults);
-}
+// Fault hooks (docs/engine.md, "Fault injection"): a run given its job's faults answers a faulted
+// fetch or secret before any connection or lookup; a run without faults never meets them.
 
 /** What a faulted helpers.fetch answers instead of a request; undefined when no fault applies. */
 function injectedFetch(faults: Faults | undefined, url: string): Promise<FetchResponse> | undefined {
@@ -99,9 +92,10 @@ export class ScriptRun {
   constructor(
     readonly request: ScriptRunRequest,
     private readonly services: SandboxServices,
+    faults?: Faults,
   ) {
     const { limits } = request;
-    this.faults = requestFaults.get(request);
+    this.faults = faults;
     this.deadline = this.startPerf + limits.timeoutMs;
     this.logs = new LogCollector(limits.maxLogEntries, limits.maxLogBytes, this.startPerf, () => performance.now());
   }
