@@ -161,6 +161,9 @@ describe('a secret value set through secrets.set', () => {
     await call('scripts.versions', { id: 'leaky' });
     await call('scripts.restore', { id: 'leaky', version: 1 });
     await call('scripts.check', { source: leaky });
+    // Generated events through the leaky script: every failure's message is in the report.
+    const generated = await call('scripts.generate', { source: leaky, hook: 'signup.before', count: 5, seed: 1 });
+    expect(generated.failed.length).toBeGreaterThan(0);
     await call('events.list', {});
     await call('environments.list', {});
     await call('environments.create', { name: 'qa' });
