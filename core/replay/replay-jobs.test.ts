@@ -5,7 +5,7 @@ import type { ChannelOutput } from '../../shared/contract';
 import { useAuthoringHarness, type AuthoringHarness } from '../authoring/testing/authoring-harness';
 import { Workspace } from '../store';
 import { staleRunMessage } from './replay-jobs';
-import { attachScript, denyMailinator, importEvents, signupEvents } from './testing/replay-fixtures';
+import { attachScript, denyMailinator, importEvents, signupEvents, waitForRunEnd } from './testing/replay-fixtures';
 
 const harness = useAuthoringHarness();
 
@@ -20,17 +20,6 @@ async function attachStuckScript(h: AuthoringHarness): Promise<void> {
 }
 
 type Progress = ChannelOutput<'replay.progress'>;
-
-async function waitForEnd(h: AuthoringHarness, runId: number): Promise<Progress> {
-  return vi.waitFor(
-    async () => {
-      const progress = await h.call('replay.progress', { runId });
-      if (progress.status === 'running') throw new Error(`still running: ${progress.done}/${progress.total}`);
-      return progress;
-    },
-    { timeout: 60_000, interval: 20 },
-  );
-}
 
 describe('replay.start and replay.progress', () => {
   it('replays 400 library events in the background, pushing progress per stored batch and the summary at the end', async () => {
@@ -107,19 +96,19 @@ describe('replay.start and replay.progress', () => {
       selection: { kind: 'events', ids: ['evt-0004', 'evt-0001', 'evt-0004', 'evt-0003'] },
     });
     expect(picked.run.total).toBe(3);
-    await waitForEnd(h, picked.run.id);
+    await waitForRunEnd(h, picked.run.id);
     const lines = (await h.call('runs.results', { runId: picked.run.id })).results.map((r) => r.line.id);
     expect(lines).toEqual(['evt-0004', 'evt-0001', 'evt-0003']);
 
     const pinned = await h.call('replay.start', { selection: { kind: 'pinned' } });
     expect(pinned.run.total).toBe(2);
-    expect(await waitForEnd(h, pinned.run.id)).toMatchObject({ status: 'done', done: 2, denied: 1, allowed: 1 });
+    expect(await waitForRunEnd(h, pinned.run.id)).toMatchObject({ status: 'done', done: 2, denied: 1, allowed: 1 });
 
     const filtered = await h.call('replay.start', {
       selection: { kind: 'filter', filter: { text: 'mailinator' } },
     });
     expect(filtered.run.total).toBe(3); // evt-0000, evt-0003, pin-0000
-    expect(await waitForEnd(h, filtered.run.id)).toMatchObject({ done: 3, denied: 3 });
+    expect(await waitForRunEnd(h, filtered.run.id)).toMatchObject({ done: 3, denied: 3 });
   });
 
   it('refuses what cannot be replayed: unknown ids, nothing selected, an unknown environment, a broken pipeline', async () => {
@@ -192,7 +181,7 @@ describe('replay.cancel, BUSY and shutdown', () => {
 
     // The next replay may start, and the cancelled run can go.
     const next = await h.call('replay.start', { selection: { kind: 'events', ids: ['evt-0001'] } });
-    expect(await waitForEnd(h, next.run.id)).toMatchObject({ status: 'done', done: 1 });
+    expect(await waitForRunEnd(h, next.run.id)).toMatchObject({ status: 'done', done: 1 });
     expect(await h.call('runs.delete', { runId: run.id })).toEqual({ deleted: true });
     expect(await h.call('runs.delete', { runId: run.id })).toEqual({ deleted: false });
   });

@@ -1,25 +1,12 @@
-import { describe, expect, it, vi } from 'vitest';
-import type { ChannelOutput } from '../../shared/contract';
-import { useAuthoringHarness, type AuthoringHarness } from '../authoring/testing/authoring-harness';
-import { attachScript, denyMailinator, importEvents, signupEvents } from './testing/replay-fixtures';
+import { describe, expect, it } from 'vitest';
+import { useAuthoringHarness } from '../authoring/testing/authoring-harness';
+import { attachScript, denyMailinator, importEvents, signupEvents, waitForRunEnd } from './testing/replay-fixtures';
 
 // What-if replays through the real router, store and replay pool (docs/replay.md, "What-if"):
 // replay.start's faults reach every event's run, the run's label names them, and the faulted run
 // compares with a normal one through runs.compare.
 
 const harness = useAuthoringHarness();
-type Progress = ChannelOutput<'replay.progress'>;
-
-async function waitForEnd(h: AuthoringHarness, runId: number): Promise<Progress> {
-  return vi.waitFor(
-    async () => {
-      const progress = await h.call('replay.progress', { runId });
-      if (progress.status === 'running') throw new Error(`still running: ${progress.done}/${progress.total}`);
-      return progress;
-    },
-    { timeout: 60_000, interval: 20 },
-  );
-}
 
 describe('replay.start with faults', () => {
   it('settles the faulted script in every event, labels the run and compares with a normal run', async () => {
@@ -29,7 +16,7 @@ describe('replay.start with faults', () => {
     const selection = { kind: 'filter', filter: {} } as const;
 
     const normal = await h.call('replay.start', { selection });
-    expect(await waitForEnd(h, normal.run.id)).toMatchObject({ status: 'done', allowed: 20, denied: 10, errors: 0 });
+    expect(await waitForRunEnd(h, normal.run.id)).toMatchObject({ status: 'done', allowed: 20, denied: 10, errors: 0 });
 
     const faulted = await h.call('replay.start', {
       selection,
@@ -38,7 +25,12 @@ describe('replay.start with faults', () => {
     });
     expect(faulted.run.label).toBe('outage drill · what-if: script=block-disposable:error');
     // onError is deny by default: every user would be denied, each event an error.
-    expect(await waitForEnd(h, faulted.run.id)).toMatchObject({ status: 'done', allowed: 0, denied: 30, errors: 30 });
+    expect(await waitForRunEnd(h, faulted.run.id)).toMatchObject({
+      status: 'done',
+      allowed: 0,
+      denied: 30,
+      errors: 30,
+    });
     const results = await h.call('runs.results', { runId: faulted.run.id, limit: 1 });
     expect(results.results[0]?.line.error).toMatchObject({ code: 'RUNTIME_ERROR', scriptId: 'block-disposable' });
 
@@ -55,10 +47,10 @@ describe('replay.start with faults', () => {
     const what = await h.call('replay.start', { selection, faults: { fetch: [{ fault: { status: 500 } }] } });
     expect(what.run.label).toBe('what-if: fetch=500');
     // The script makes no request: the fault has nothing to act on.
-    expect(await waitForEnd(h, what.run.id)).toMatchObject({ allowed: 2, denied: 1, errors: 0 });
+    expect(await waitForRunEnd(h, what.run.id)).toMatchObject({ allowed: 2, denied: 1, errors: 0 });
     const plain = await h.call('replay.start', { selection, faults: {} });
     expect(plain.run.label).toBeUndefined();
-    await waitForEnd(h, plain.run.id);
+    await waitForRunEnd(h, plain.run.id);
   });
 
   it('refuses faults the contract does not allow, before a run exists', async () => {

@@ -1,3 +1,4 @@
+import type { ChannelOutput, PushedEvent } from '../../../shared/contract';
 import type { RecordedEvent } from '../../../shared/engine';
 import type { HookId } from '../../../shared/hooks';
 import type { AuthoringHarness } from '../../authoring/testing/authoring-harness';
@@ -50,4 +51,34 @@ export function importEvents(dir: string, events: RecordedEvent[], options: { pi
   } finally {
     workspace.close();
   }
+}
+
+/**
+ * The run's final progress, once it has ended: from the pushed replay.progress (the run may still
+ * be going) or from the channel (it may already have ended). Never polls.
+ */
+export function waitForRunEnd(h: AuthoringHarness, runId: number): Promise<ChannelOutput<'replay.progress'>> {
+  return new Promise((resolve, reject) => {
+    let settled = false;
+    const settle = (progress: ChannelOutput<'replay.progress'>) => {
+      if (settled) return;
+      settled = true;
+      stop();
+      resolve(progress);
+    };
+    const stop = h.core.events.subscribe((event) => {
+      if (event.name !== 'replay.progress') return;
+      const progress = (event as PushedEvent<'replay.progress'>).payload;
+      if (progress.runId === runId && progress.status !== 'running') settle(progress);
+    });
+    h.call('replay.progress', { runId }).then(
+      (progress) => {
+        if (progress.status !== 'running') settle(progress);
+      },
+      (error: unknown) => {
+        stop();
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
 }

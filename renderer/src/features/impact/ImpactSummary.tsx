@@ -1,4 +1,4 @@
-import { formatDelta, formatMs } from '../runs/progress-text';
+import { LatencyTable } from '../../components/LatencyTable';
 import type { ChangeKind } from './impact-queries';
 import { isFlip, kindCounts, type ImpactSummary as Summary } from './impact-text';
 
@@ -36,36 +36,11 @@ export function ImpactSummary({ summary, kind, onKind }: Props) {
           {n(summary.unchanged)} of {n(summary.events)} unchanged
         </span>
       </div>
-      <table className="latency-table" aria-label="Latency, baseline and candidate">
-        <thead>
-          <tr>
-            <th scope="col">Latency</th>
-            <th scope="col">p50</th>
-            <th scope="col">p95</th>
-            <th scope="col">p99</th>
-          </tr>
-        </thead>
-        <tbody>
-          <tr>
-            <th scope="row">Runtime’s active bundle</th>
-            {(['p50', 'p95', 'p99'] as const).map((p) => (
-              <td key={p}>{formatMs(summary.latencyMs.baseline[p])}</td>
-            ))}
-          </tr>
-          <tr>
-            <th scope="row">Candidate</th>
-            {(['p50', 'p95', 'p99'] as const).map((p) => (
-              <td key={p}>{formatMs(summary.latencyMs.candidate[p])}</td>
-            ))}
-          </tr>
-          <tr>
-            <th scope="row">Change</th>
-            {(['p50', 'p95', 'p99'] as const).map((p) => (
-              <td key={p}>{formatDelta(summary.latencyMs.candidate[p] - summary.latencyMs.baseline[p])}</td>
-            ))}
-          </tr>
-        </tbody>
-      </table>
+      <LatencyTable
+        label="Latency, baseline and candidate"
+        before={{ name: 'Runtime’s active bundle', latency: summary.latencyMs.baseline }}
+        after={{ name: 'Candidate', latency: summary.latencyMs.candidate }}
+      />
     </div>
   );
 }

@@ -5,7 +5,8 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { HeaderRow, LoadingCell } from '../../components/grid-parts';
 import { VirtualGrid } from '../../components/VirtualGrid';
 import { decisionOf } from './decision-text';
-import { formatDelta, formatMs } from './progress-text';
+import { deltaClass, LatencyTable } from '../../components/LatencyTable';
+import { formatDelta } from './progress-text';
 import { previousRunId, runTitle, type ReplayRun } from './run-label';
 import { useRunComparison } from './use-runs';
 
@@ -134,41 +135,11 @@ export function RunCompare({ runs, runId }: Props) {
               </div>
             ))}
           </dl>
-          <table className="latency-table" aria-label="Latency">
-            <thead>
-              <tr>
-                <th scope="col">Latency</th>
-                <th scope="col">p50</th>
-                <th scope="col">p95</th>
-                <th scope="col">p99</th>
-              </tr>
-            </thead>
-            <tbody>
-              <tr>
-                <th scope="row">Before</th>
-                <td>{formatMs(result.latency.before.p50)}</td>
-                <td>{formatMs(result.latency.before.p95)}</td>
-                <td>{formatMs(result.latency.before.p99)}</td>
-              </tr>
-              <tr>
-                <th scope="row">After</th>
-                <td>{formatMs(result.latency.after.p50)}</td>
-                <td>{formatMs(result.latency.after.p95)}</td>
-                <td>{formatMs(result.latency.after.p99)}</td>
-              </tr>
-              <tr>
-                <th scope="row">Change</th>
-                {(['p50', 'p95', 'p99'] as const).map((p) => {
-                  const delta = result.latency.after[p] - result.latency.before[p];
-                  return (
-                    <td key={p} className={deltaClass(delta)}>
-                      {formatDelta(delta)}
-                    </td>
-                  );
-                })}
-              </tr>
-            </tbody>
-          </table>
+          <LatencyTable
+            label="Latency"
+            before={{ name: 'Before', latency: result.latency.before }}
+            after={{ name: 'After', latency: result.latency.after }}
+          />
         </div>
       )}
       {rows.total === 0 && before !== null ? (
@@ -193,12 +164,4 @@ export function RunCompare({ runs, runId }: Props) {
       )}
     </section>
   );
-}
-
-/** Slower is worth noticing: a positive delta of more than a tenth of a millisecond. */
-function deltaClass(deltaMs: number | null): string {
-  if (deltaMs === null) return 'muted';
-  if (deltaMs > 0.1) return 'delta-slower';
-  if (deltaMs < -0.1) return 'delta-faster';
-  return 'muted';
 }
