@@ -1,22 +1,17 @@
-import { useEffect, useMemo, useState } from 'react';
-import type { ChannelOutput } from '@shared/contract';
-import type { HookId } from '@shared/hooks/definitions';
-import { studio } from '../../client/studio-client';
+import { useMemo, useState } from 'react';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { DraftImpact } from '../impact/DraftImpact';
 import { CodeEditor, type EditorMarker } from './CodeEditor';
 import { DiffView } from './DiffView';
 import { GeneratePanel } from './GeneratePanel';
-import type { HookSchema } from './lua-intellisense';
 import { ProblemList } from './ProblemList';
-import { RunPanel, type RecordedEvent, type RunRecorded } from './RunPanel';
+import { RunPanel } from './RunPanel';
 import { useDiagnostics } from './use-diagnostics';
 import { useScriptDocument } from './use-script-document';
+import { useScriptRun } from './use-script-run';
 import { VersionHistory } from './VersionHistory';
 
-type HookInfo = ChannelOutput<'hooks.schema'>;
-type RunResult = ChannelOutput<'scripts.run'>;
 type SideTab = 'run' | 'history';
 
 const sizeLimit = 5 * 1024;
@@ -42,80 +37,9 @@ export default function ScriptEditor({
   // "Impact of my draft": the draft as it was when asked, compared on an environment's traffic.
   const [impactDraft, setImpactDraft] = useState<string | null>(null);
   const [generating, setGenerating] = useState(false);
-  const [schemas, setSchemas] = useState<Partial<Record<HookId, HookInfo>>>({});
-  const [runHook, setRunHook] = useState<HookId | null>(null);
-  const [eventText, setEventText] = useState<string | null>(null);
-  const [recorded, setRecorded] = useState<Partial<Record<HookId, RecordedEvent[]>>>({});
-  const [recordedError, setRecordedError] = useState<string | null>(null);
-  const [recordedId, setRecordedId] = useState('');
-  const [run, setRun] = useState<{
-    result: RunResult | null;
-    recorded: RunRecorded | null;
-    error: string | null;
-    running: boolean;
-  }>({ result: null, recorded: null, error: null, running: false });
-
   const attached = useMemo(() => script?.hooks ?? [], [script]);
-  const hook: HookId = runHook ?? attached[0] ?? ((hookHint as HookId | undefined) || 'signup.before');
-  const wanted = useMemo(() => [...new Set<HookId>([...attached, hook])], [attached, hook]);
-
-  useEffect(() => {
-    const missing = wanted.filter((h) => !schemas[h]);
-    if (missing.length === 0) return;
-    void Promise.all(missing.map((h) => studio.hooks.schema({ hook: h }))).then((results) => {
-      const loaded: Partial<Record<HookId, HookInfo>> = {};
-      for (const result of results) if (result.ok) loaded[result.value.hook] = result.value;
-      setSchemas((current) => ({ ...current, ...loaded }));
-    });
-  }, [wanted, schemas]);
-
-  // The recorded events of the attached hooks and the run hook (events import), loaded once a hook.
-  useEffect(() => {
-    const missing = wanted.filter((h) => !recorded[h]);
-    if (missing.length === 0) return;
-    void Promise.all(missing.map((h) => studio.events.list({ hook: h }))).then((results) => {
-      const loaded: Partial<Record<HookId, RecordedEvent[]>> = {};
-      results.forEach((result, index) => {
-        const h = missing[index];
-        if (!h) return;
-        if (result.ok) loaded[h] = result.value.events;
-        else {
-          loaded[h] = []; // Not asked again in a loop; the message says what is wrong.
-          setRecordedError(`Recorded events could not be listed: ${result.error.message}`);
-        }
-      });
-      setRecorded((current) => ({ ...current, ...loaded }));
-    });
-  }, [wanted, recorded]);
-  const recordedEvents = useMemo(
-    () => (wanted.every((h) => recorded[h]) ? wanted.flatMap((h) => recorded[h] ?? []) : null),
-    [wanted, recorded],
-  );
-  const pickRecorded = (eventId: string) => {
-    setRecordedId(eventId);
-    const picked = recordedEvents?.find((e) => e.id === eventId);
-    if (!picked) return;
-    setRunHook(picked.hook);
-    setEventText(JSON.stringify(picked.event, null, 2));
-  };
-
-  const editorSchemas = useMemo<HookSchema[]>(
-    () =>
-      (attached.length ? attached : [hook]).flatMap((h) =>
-        schemas[h] ? [{ hook: h, schema: schemas[h].schema }] : [],
-      ),
-    [attached, hook, schemas],
-  );
-  const sample = schemas[hook]?.sample;
-  const event = eventText ?? (sample ? JSON.stringify(sample, null, 2) : '{}');
-  const eventError = useMemo(() => {
-    try {
-      const parsed: unknown = JSON.parse(event);
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? null : 'The event must be a JSON object.';
-    } catch (error) {
-      return `Not JSON: ${(error as Error).message}`;
-    }
-  }, [event]);
+  const runner = useScriptRun({ attached, hookHint });
+  const { hook, run } = runner;
 
   const bytes = useMemo(() => new TextEncoder().encode(draft ?? '').length, [draft]);
   const dirty = script !== null && draft !== null && draft !== script.source;
@@ -144,23 +68,8 @@ export default function ScriptEditor({
     if (await doc.save(message)) setMessage('');
   };
   const runNow = async () => {
-    if (draft === null || eventError) return setTab('run');
     setTab('run');
-    setRun((r) => ({ ...r, running: true }));
-    const picked = recordedEvents?.find((e) => e.id === recordedId);
-    const ranOn: RunRecorded | null = picked
-      ? { id: picked.id, ...(picked.outcome === undefined ? {} : { outcome: picked.outcome }) }
-      : null;
-    const result = await studio.scripts.run({
-      source: draft,
-      hook,
-      event: JSON.parse(event) as Record<string, unknown>,
-    });
-    setRun(
-      result.ok
-        ? { result: result.value, recorded: ranOn, error: null, running: false }
-        : { result: null, recorded: null, error: result.error.message, running: false },
-    );
+    if (draft !== null) await runner.runNow(draft);
   };
   const compare = async (from: number, to: number) => {
     const [original, modified] = await Promise.all([doc.sourceOf(from), doc.sourceOf(to)]);
@@ -245,7 +154,7 @@ export default function ScriptEditor({
               initial={draft}
               revision={doc.revision}
               markers={markers}
-              schemas={editorSchemas}
+              schemas={runner.editorSchemas}
               onChange={doc.setDraft}
               onSave={() => void save()}
               onRun={() => void runNow()}
@@ -275,30 +184,20 @@ export default function ScriptEditor({
               <RunPanel
                 hook={hook}
                 attached={attached}
-                event={event}
-                eventError={eventError}
-                recordedHooks={wanted}
-                recordedEvents={recordedEvents}
-                recordedError={recordedError}
-                recordedId={recordedId}
+                event={runner.event}
+                eventError={runner.eventError}
+                recordedHooks={runner.wanted}
+                recordedEvents={runner.recordedEvents}
+                recordedError={runner.recordedError}
+                recordedId={runner.recordedId}
                 result={run.result}
                 resultRecorded={run.recorded}
                 runError={run.error}
                 running={run.running}
-                onHook={(h) => {
-                  setRunHook(h);
-                  setEventText(null);
-                  setRecordedId('');
-                }}
-                onEvent={(text) => {
-                  setEventText(text);
-                  setRecordedId(''); // An edited event is no longer the recorded one.
-                }}
-                onResetEvent={() => {
-                  setEventText(null);
-                  setRecordedId('');
-                }}
-                onPickRecorded={pickRecorded}
+                onHook={runner.chooseHook}
+                onEvent={runner.editEvent}
+                onResetEvent={runner.resetEvent}
+                onPickRecorded={runner.pickRecorded}
                 onRun={() => void runNow()}
               />
             ) : (
