@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hookIdSchema } from '../hooks/definitions';
 import type { ChannelSpec } from './channel-spec';
+import { runtimeErrors } from './publish-channels';
 
 // The channels of the studio's Impact step (docs/publish.md, "Impact"): what the workspace's
 // pipeline (or one script's draft) would have decided on an environment's real traffic, compared
@@ -13,17 +14,6 @@ const environmentName = z.string().min(1).max(64);
 const impactId = z.string().min(1).max(100);
 const eventId = z.string().min(1).max(200);
 const json = z.unknown();
-
-/** Errors of every channel that talks to an environment's runtime (as publish.preview declares them). */
-const runtimeErrors = [
-  'NOT_FOUND',
-  'NO_RUNTIME_URL',
-  'NO_TOKEN',
-  'RUNTIME_UNREACHABLE',
-  'RUNTIME_REFUSED',
-  'KEYCHAIN_UNAVAILABLE',
-  'STORE_UNAVAILABLE',
-] as const;
 
 /** How an event's outcome changed from the baseline to the candidate. */
 export const impactChangeKindSchema = z.enum([

@@ -13,7 +13,7 @@ const isoTime = z.string().datetime({ offset: true });
 const change = z.enum(['added', 'removed', 'changed', 'unchanged']);
 
 /** Errors of every channel that talks to an environment's runtime. */
-const runtimeErrors = [
+export const runtimeErrors = [
   'NOT_FOUND',
   'NO_RUNTIME_URL',
   'NO_TOKEN',
