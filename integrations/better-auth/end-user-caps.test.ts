@@ -51,6 +51,12 @@ describe('capEvent', () => {
     expect(depthOf(capped)).toBe(endUserCaps.depth);
   });
 
+  it('turns -0, which JSON cannot carry, into 0', () => {
+    const capped = capEvent({ score: -0, list: [-0, 1] });
+    expect(Object.is(capped.score, 0)).toBe(true);
+    expect(Object.is((capped.list as number[])[0], 0)).toBe(true);
+  });
+
   it('yields plain JSON within the caps for any input', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.anything({ maxDepth: 12 })), (event) => {

@@ -48,7 +48,8 @@ export function capEvent(event: Record<string, unknown>): Record<string, unknown
     if (typeof source === 'string') {
       slot.set(capText(source, key === 'userAgent' ? endUserCaps.userAgentChars : endUserCaps.stringChars));
     } else if (typeof source === 'number') {
-      if (Number.isFinite(source)) slot.set(source);
+      // -0 has no JSON form: it would come back as 0, so it is 0 from here on.
+      if (Number.isFinite(source)) slot.set(source === 0 ? 0 : source);
     } else if (typeof source === 'boolean' || source === null) {
       slot.set(source);
     } else if (typeof source === 'object' && depth < endUserCaps.depth) {
