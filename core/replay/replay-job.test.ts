@@ -189,7 +189,9 @@ describe('ReplayJobs with an explicit bundle', { timeout: 60_000 }, () => {
     // Pushed progress: each stored batch while running, then the end, as `replay.progress` answers it.
     expect(pushed.every((event) => event.name === 'replay.progress')).toBe(true);
     expect(pushed.at(-1)?.payload).toEqual(end);
-    expect(pushed.slice(0, -1).every((event) => event.payload.status === 'running')).toBe(true);
+    expect(pushed.slice(0, -1).every((event) => (event.payload as { status?: string }).status === 'running')).toBe(
+      true,
+    );
     expect(jobs.progress(run.id)).toEqual(end);
     expect(await jobs.finished(run.id)).toEqual(end);
   });

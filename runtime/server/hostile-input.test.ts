@@ -8,7 +8,7 @@ import { openSqliteStorage } from '../storage/sqlite/sqlite-storage';
 import { tokenScopes } from '../storage/types';
 import { api, bundleOf, publish, signupEvent, spawnRuntime, testKey, useTempDirs } from '../testing/harness';
 import { usePostgresDatabase } from '../testing/use-postgres';
-import { bodyLimits } from './routes';
+import { bodyLimits } from './route-kit';
 import { createRuntimeServer } from './runtime-server';
 
 // What an attacker can send to an unauthenticated sign-up ends up in an invocation: strings shaped

@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime';
 import { FailureLimiter } from './failure-limiter';
 import { HttpError, sendError } from './http-io';
-import { routes, toHttpError, type RequestContext } from './routes';
+import { toHttpError, type RequestContext } from './route-kit';
+import { routeTable } from './route-table';
 
 // The runtime's HTTP API (docs/runtime.md) over node:http, or node:https with a certificate.
 // Per request: route (404/405 before anything else), then, for routes with a scope, the address's
@@ -56,7 +57,7 @@ export function createRuntimeServer(runtime: Runtime, options: RuntimeServerOpti
       // A request target such as `//` or `//a b` reads as a URL with a bad host.
       throw new HttpError(400, 'BAD_PATH', 'the request path is not valid');
     }
-    const matching = routes
+    const matching = routeTable
       .map((route) => ({ route, match: route.pattern.exec(url.pathname) }))
       .filter((candidate) => candidate.match !== null);
     if (matching.length === 0) throw new HttpError(404, 'NOT_FOUND', 'no such endpoint');

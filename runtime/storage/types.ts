@@ -1,5 +1,6 @@
 import type { Bundle } from '../../shared/engine';
 import type { HookId } from '../../shared/hooks';
+import type { NewRollout, RolloutCounts, StoredDifference, StoredRollout } from '../rollout/rollout-types';
 
 // The runtime's state behind one interface, so that the embedded SQLite default (./sqlite) can be
 // joined by the PostgreSQL one (./postgres) without touching the runtime. Rules for any
@@ -21,9 +22,14 @@ export interface BundleVersionRecord {
   publishedAt: number;
   author: string;
   message: string;
-  /** `rollback`: the content of `restoredFrom` made active again. */
-  kind: 'publish' | 'rollback';
+  /**
+   * `rollback`: the content of `restoredFrom` made active again; `rollout`: a rollout's candidate,
+   * promoted (its version is the one the rollout reserved, runtime/rollout/rollout-types.ts).
+   */
+  kind: 'publish' | 'rollback' | 'rollout';
   restoredFrom?: number;
+  /** For kind `rollout`: the rollout that promoted it. */
+  rolloutId?: string;
 }
 
 export interface StoredBundleVersion extends BundleVersionRecord {
@@ -42,8 +48,16 @@ export interface NewBundleVersion {
 
 export type ActivateResult =
   | { ok: true; active: StoredBundleVersion }
-  /** The active hash was not the expected one: `activeHash` is what is active now (null: none). */
-  | { ok: false; activeHash: string | null };
+  /**
+   * The active hash was not the expected one (`activeHash` is what is active now, null: none), or
+   * a rollout runs (`rolloutId`): the active bundle changes only by its promote while it does.
+   */
+  | { ok: false; activeHash: string | null; rolloutId?: string };
+
+export type StartRolloutResult =
+  | { ok: true; rollout: StoredRollout }
+  /** `expectedHash` is not active (`activeHash` is), or another rollout runs (`rolloutId`). */
+  | { ok: false; activeHash: string | null; rolloutId?: string };
 
 /** AES-256-GCM output; see secrets/secret-cipher.ts. */
 export interface SealedSecret {
@@ -106,7 +120,12 @@ export interface StoredToken {
  * What another instance (or this one) changed in a shared storage. `resync`: changes may have been
  * missed (the subscription was down, or has just started): re-read the active version and secrets.
  */
-export type StorageChange = { kind: 'activated'; version: number } | { kind: 'secrets' } | { kind: 'resync' };
+export type StorageChange =
+  | { kind: 'activated'; version: number }
+  | { kind: 'secrets' }
+  /** A rollout started, changed its percent or ended (its revision increased). */
+  | { kind: 'rollout'; id: string; revision: number }
+  | { kind: 'resync' };
 
 export interface RuntimeStorage {
   // ---- bundles
@@ -116,6 +135,39 @@ export interface RuntimeStorage {
   history(limit: number): Promise<BundleVersionRecord[]>;
   /** Compare-and-swap: `expectedHash` null means "only if no bundle is active". */
   activate(expectedHash: string | null, next: NewBundleVersion): Promise<ActivateResult>;
+
+  // ---- rollouts (runtime/rollout/rollout-types.ts); every state change is one transaction
+  /**
+   * Starts `next` only if `expectedHash` is active and no rollout runs, reserving the candidate's
+   * version number from the sequence `activate` numbers from (never reused); revision 1.
+   */
+  startRollout(expectedHash: string, next: NewRollout): Promise<StartRolloutResult>;
+  /** The newest rollout, running or ended; undefined before the first. */
+  currentRollout(): Promise<StoredRollout | undefined>;
+  /** Sets the percent of rollout `id` if it runs (revision + 1); undefined when it does not run. */
+  setRolloutPercent(id: string, percent: number): Promise<StoredRollout | undefined>;
+  /** Ends rollout `id` if it runs (revision + 1); undefined when it did not run (ended elsewhere first). */
+  endRollout(
+    id: string,
+    end: { state: 'aborted' | 'rolled-back'; reason: string; at: number },
+  ): Promise<StoredRollout | undefined>;
+  /**
+   * In one transaction, if rollout `id` runs and its base is still active: ends it `promoted` and
+   * activates its candidate under its reserved version (kind `rollout`, `rolloutId`). Undefined
+   * when it does not run.
+   */
+  promoteRollout(
+    id: string,
+    promotion: { at: number; author: string; message: string },
+  ): Promise<{ rollout: StoredRollout; active: StoredBundleVersion } | undefined>;
+  /** Replaces instance `instanceId`'s counts for rollout `rolloutId`. */
+  putRolloutCounts(rolloutId: string, instanceId: string, counts: RolloutCounts): Promise<void>;
+  /** Every instance's counts for the rollout (the runtime adds them up). */
+  rolloutCounts(rolloutId: string): Promise<RolloutCounts[]>;
+  /** Appends, then keeps only the newest `keep` of each rollout. */
+  appendDifferences(differences: readonly StoredDifference[], keep: number): Promise<void>;
+  /** Newest first. */
+  differences(rolloutId: string, limit: number): Promise<StoredDifference[]>;
 
   // ---- secrets and settings
   putSecret(secret: StoredSecret): Promise<void>;

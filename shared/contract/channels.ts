@@ -6,6 +6,7 @@ import { generateChannels } from './generate-channels';
 import { impactChannels } from './impact-channels';
 import { publishChannels } from './publish-channels';
 import { replayChannels } from './replay-channels';
+import { rolloutChannels } from './rollout-channels';
 import type { ChannelSpec } from './channel-spec';
 
 export type { ChannelSpec } from './channel-spec';
@@ -51,6 +52,7 @@ export const contract = {
   ...publishChannels,
   ...impactChannels,
   ...generateChannels,
+  ...rolloutChannels,
 } as const satisfies Record<string, ChannelSpec>;
 
 export type Contract = typeof contract;

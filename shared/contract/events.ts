@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { impactProgressSchema } from './impact-channels';
 import { publishProgressSchema } from './publish-channels';
 import { replayProgressSchema } from './replay-channels';
+import { rolloutStatusEventSchema, tailBatchSchema } from './rollout-channels';
 
 // The events the core pushes to the page: progress of long work and, later, live data. They are
 // part of the contract like the channels (a name, a zod payload), so that the core validates what
@@ -44,6 +45,14 @@ export const contractEvents = {
   'impact.progress': {
     description: "An impact's counts (per ~200 events compared) and once when it ends.",
     payload: impactProgressSchema,
+  },
+  'rollout.status': {
+    description: "A watched environment's rollout, about once a second (rollouts.watch).",
+    payload: rolloutStatusEventSchema,
+  },
+  'tail.batch': {
+    description: "A live tail's newest invocations (tail.start), a few times a second.",
+    payload: tailBatchSchema,
   },
 } as const satisfies Record<string, EventSpec>;
 

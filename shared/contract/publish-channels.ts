@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { hookIdSchema } from '../hooks/definitions';
 import type { ChannelSpec } from './channel-spec';
+import { rolloutRequestSchema } from './rollout-request';
 
 // The channels of the publish screen (docs/publish.md): preview what would change on an
 // environment's runtime, publish through gates as a background job (`publish.start` answers at
@@ -59,7 +60,8 @@ export const bundleDiffSchema = z.object({
 });
 
 export const publishStepSchema = z.object({
-  id: z.enum(['validate', 'secrets', 'suite', 'publish', 'record']),
+  /** `rollout` replaces `publish` when the job starts a rollout. */
+  id: z.enum(['validate', 'secrets', 'suite', 'publish', 'rollout', 'record']),
   label: z.string(),
   status: z.enum(['pending', 'running', 'pass', 'fail', 'skipped']),
   detail: z.string().optional(),
@@ -71,7 +73,8 @@ export const publishProgressSchema = z.object({
   environment: z.string(),
   status: z.enum(['running', 'done', 'failed']),
   steps: z.array(publishStepSchema),
-  result: z.object({ version: z.number().int(), hash: z.string() }).optional(),
+  /** The version published, or for a rollout the candidate's version and the rollout's id. */
+  result: z.object({ version: z.number().int(), hash: z.string(), rolloutId: z.string().optional() }).optional(),
   error: z.object({ code: z.string(), message: z.string() }).optional(),
   /** The replay run of the pinned suite, when the suite step ran. */
   suiteRunId: z.number().int().optional(),
@@ -83,6 +86,8 @@ const versionEntry = z.object({
   publishedAt: z.string(),
   publishedBy: z.string(),
   message: z.string(),
+  /** `rollout`: a rollout's candidate, promoted. */
+  kind: z.enum(['publish', 'rollback', 'rollout']).optional(),
 });
 
 export const publishChannels = {
@@ -135,10 +140,12 @@ export const publishChannels = {
           .string()
           .regex(/^[0-9a-f]{64}$/)
           .optional(),
+        /** Start a rollout of the pipeline (docs/publish.md, "Rollouts") instead of publishing it. */
+        rollout: rolloutRequestSchema.optional(),
       })
       .strict(),
     output: z.object({ jobId: z.string() }),
-    errors: [...runtimeErrors, 'CONFIRMATION_REQUIRED', 'BUSY', 'PIPELINE_CHANGED'],
+    errors: [...runtimeErrors, 'CONFIRMATION_REQUIRED', 'BUSY', 'PIPELINE_CHANGED', 'ROLLOUT_RUNNING'],
   },
   'publish.progress': {
     description: "A publish job's steps, and its result or error once it has ended.",
