@@ -15,6 +15,7 @@ import type { CaptureItem } from './capture/capture-writer';
 import type { RuntimeConfig } from './config';
 import { newEventId, newTraceId } from './ids';
 import type { SecretMasker } from './secrets/secret-masker';
+import type { FinishedInvocation, InvocationObserver, TailOutcome } from './tail/tail-types';
 
 // One invocation of a hook: the active pipeline in the engine pool, bounded by the hook's deadline.
 // Decisions of this runtime, where the engine's pipeline semantics say nothing (docs/runtime.md,
@@ -52,6 +53,8 @@ export interface InvokeDeps {
   capture(item: CaptureItem): void;
   /** Background (async hook) runs, so that close() and flush() can wait for them. */
   track(run: Promise<unknown>): void;
+  /** Told of every invocation once it has finished (the live tail, runtime/tail/tail-hub.ts). */
+  observe?: InvocationObserver;
   random?: () => number;
 }
 
@@ -72,6 +75,7 @@ export async function invokeHook(
   const mode = modeOf(hook);
 
   const record = (trace: Trace, outcome: JsonValue) => {
+    if (deps.observe) deps.observe(finishedInvocation(hook, mode, set, startedAt, traceId, outcome));
     deps.capture({
       hook,
       trace,
@@ -137,6 +141,41 @@ export async function invokeHook(
     record(failureTrace(traceId, plan, startedAt, code, settled.message, answer), outcomeOf(answer));
   }
   return answer;
+}
+
+function finishedInvocation(
+  hook: HookId,
+  mode: HookMode,
+  set: ActivePlanSet,
+  startedAt: number,
+  traceId: string,
+  outcome: JsonValue,
+): FinishedInvocation {
+  const fields = (outcome ?? {}) as { allow?: boolean; reason?: string; error?: { code?: string; script?: string } };
+  const word: TailOutcome = fields.error
+    ? 'error'
+    : mode === 'blocking'
+      ? fields.allow === false
+        ? 'deny'
+        : 'allow'
+      : mode === 'enrichment'
+        ? 'data'
+        : 'accepted';
+  const invocation: FinishedInvocation = {
+    at: startedAt,
+    hook,
+    mode,
+    outcome: word,
+    version: set.version?.version ?? null,
+    durationMs: Math.max(0, Date.now() - startedAt),
+    traceId,
+  };
+  if (typeof fields.reason === 'string') invocation.reason = fields.reason;
+  if (fields.error && typeof fields.error.code === 'string') {
+    invocation.error = { code: fields.error.code };
+    if (typeof fields.error.script === 'string') invocation.error.script = fields.error.script;
+  }
+  return invocation;
 }
 
 const wallClock = { now: () => performance.timeOrigin + performance.now() };

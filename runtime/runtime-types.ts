@@ -2,6 +2,7 @@ import type { Bundle, RecordedEvent, Trace } from '../shared/engine';
 import type { WorkerFetchOptions } from '../shared/engine/node';
 import type { RuntimeConfig, RuntimeConfigInput } from './config';
 import type { HookAnswer } from './invoke';
+import type { TailHub } from './tail/tail-hub';
 import type { BundleVersionRecord, CaptureQuery, RuntimeStorage, StoredToken } from './storage/types';
 
 // The library's surface (createRuntime in runtime.ts): its options, requests and results.
@@ -75,6 +76,8 @@ export interface Runtime {
   flush(): Promise<void>;
   readonly config: RuntimeConfig;
   readonly storage: RuntimeStorage;
+  /** Every finished invocation, for GET /v1/tail (runtime/tail/tail-hub.ts). */
+  readonly tail: TailHub;
   captureStats(): { pending: number; dropped: number; written: { events: number; traces: number } };
   close(): Promise<void>;
 }

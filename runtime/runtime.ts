@@ -14,6 +14,7 @@ import { SecretCipher } from './secrets/secret-cipher';
 import { loadSecretsKey } from './secrets/secrets-key';
 import { SecretMasker } from './secrets/secret-masker';
 import { TokenVerifier } from './auth/token-verifier';
+import { TailHub } from './tail/tail-hub';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage';
 import type {
   BundleVersionRecord,
@@ -110,6 +111,7 @@ class ReferenceRuntime implements Runtime {
   /** Storage changes and refreshes, applied one at a time. */
   private refreshing: Promise<unknown> = Promise.resolve();
   private closed = false;
+  readonly tail = new TailHub();
 
   constructor(
     readonly storage: RuntimeStorage,
@@ -159,6 +161,7 @@ class ReferenceRuntime implements Runtime {
         masker: (s) => this.maskerOf(s),
         capture: (item) => this.capture.push(item),
         track: (run) => this.track(run),
+        observe: (invocation) => this.tail.publish(invocation),
       },
       set,
       hookId,
