@@ -181,6 +181,8 @@ export interface RuntimeStorage {
   events(query: CaptureQuery): Promise<StoredEvent[]>;
   /** Oldest first; `hook` is ignored. */
   traces(query: CaptureQuery): Promise<StoredTrace[]>;
+  /** One stored trace by id (GET /v1/traces/{traceId}). */
+  trace(traceId: string): Promise<StoredTrace | undefined>;
   /** Deletes what the policy no longer keeps; returns how many rows went. */
   prune(policy: RetentionPolicy, now: number): Promise<{ events: number; traces: number }>;
 
