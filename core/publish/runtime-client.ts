@@ -1,36 +1,23 @@
-import { isIP } from 'node:net';
-import { ContractError } from '../../shared/contract';
 import type { Bundle } from '../../shared/engine';
+import type { z } from 'zod';
+import type { rolloutRequestSchema } from '../../shared/contract/rollout-request';
+import { traceFromOtlp, type RuntimeTrace } from '../rollout/otlp-trace';
+import { differencesOf, rolloutOf, type RolloutDifference, type RolloutView } from './runtime-rollout-answers';
+import { RuntimeHttp, RuntimeRequestError } from './runtime-http';
+import {
+  followTail,
+  tailQuery,
+  type TailFilter,
+  type TailItem,
+  type TailSampling,
+  type TailStream,
+} from './runtime-tail';
 
-// The studio's client for an environment's runtime (docs/runtime.md, "Endpoints"). Decided here:
-// - Node 20's fetch; every request has a deadline (15 s, 60 s for pulling events) so that a
-//   runtime that accepts the connection but never answers cannot hang a publish;
-// - the runtime's TLS rule is mirrored: plain http only to a loopback host (127.0.0.0/8, ::1,
-//   localhost), so the token never crosses a network in clear text; anything else must be https;
-// - redirects are refused (`redirect: 'error'`): a redirect would carry the token to another URL;
-// - HTTP statuses become the channels' codes: 401/403/429 RUNTIME_REFUSED with a message naming
-//   what to fix (token missing/wrong/revoked, the scope it lacks, slowed down), network failures,
-//   timeouts and 5xx RUNTIME_UNREACHABLE; the runtime's own codes (PRECONDITION_FAILED,
-//   SECRETS_MISSING, PIPELINE_INVALID, NOT_FOUND…) are kept in `runtimeCode` with the body, for the
-//   callers that handle them. The token never appears in a message.
+// The studio's client for an environment's runtime: one method per endpoint it uses
+// (docs/runtime.md, "Endpoints"; rollouts and the live tail: docs/publish.md). How requests are
+// made, bounded and their failures named is runtime-http.ts.
 
-export type RuntimeScope = 'publish' | 'secrets:write' | 'events:read' | 'invoke';
-
-export class RuntimeRequestError extends ContractError {
-  constructor(
-    code: string,
-    message: string,
-    /** The HTTP status (0: no answer). */
-    readonly status: number,
-    /** The runtime's error code, when it answered one. */
-    readonly runtimeCode?: string,
-    /** The runtime's error object (missing, activeHash, problems…). */
-    readonly body?: Record<string, unknown>,
-  ) {
-    super(code, message);
-    this.name = 'RuntimeRequestError';
-  }
-}
+export { checkRuntimeUrl, isLoopbackHost, RuntimeRequestError, type RuntimeScope } from './runtime-http';
 
 export interface RuntimeVersion {
   version: number;
@@ -57,58 +44,19 @@ export interface ActivationAnswer {
   changed: boolean;
 }
 
-const defaultTimeoutMs = 15_000;
 const eventsTimeoutMs = 60_000;
 
-/** Whether a host name is loopback (where the runtime allows plain HTTP). */
-export function isLoopbackHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-  if (host === 'localhost' || host.endsWith('.localhost')) return true;
-  if (isIP(host) === 4) return host.startsWith('127.');
-  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1';
-  return false;
-}
+/** publish.start's `rollout`: what a rollout is started with. */
+export type RolloutRequest = z.infer<typeof rolloutRequestSchema>;
 
-/** The runtime's base URL, checked: http(s), no credentials, plain http only to loopback. */
-export function checkRuntimeUrl(url: string): URL {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    throw new ContractError('NO_RUNTIME_URL', `"${url}" is not a URL.`);
-  }
-  if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
-    throw new ContractError('NO_RUNTIME_URL', `A runtime URL must start with https:// or http://.`);
-  }
-  if (parsed.username || parsed.password) {
-    throw new ContractError('NO_RUNTIME_URL', 'A runtime URL must not contain a user name or password.');
-  }
-  if (parsed.protocol === 'http:' && !isLoopbackHost(parsed.hostname)) {
-    throw new ContractError(
-      'NO_RUNTIME_URL',
-      `Refusing plain http to ${parsed.host}: the token would cross the network unencrypted. Use https:// (the runtime allows plain HTTP on loopback only).`,
-    );
-  }
-  return parsed;
-}
+/** The runtime's rollout refusals, kept as the channels' own codes with a message that says what to do. */
+const rolloutRefusals: Record<string, string> = {
+  ROLLOUT_RUNNING: 'a rollout is running there: promote or abort the running rollout first',
+  NO_ROLLOUT: 'no rollout was ever started there',
+  ROLLOUT_ENDED: 'its last rollout has ended (promoted, aborted or rolled back): start a new one',
+};
 
-export class RuntimeClient {
-  private readonly base: URL;
-
-  constructor(
-    runtimeUrl: string,
-    private readonly token: string,
-    /** Named in messages. */
-    private readonly environment: string,
-    private readonly timeoutMs = defaultTimeoutMs,
-  ) {
-    this.base = checkRuntimeUrl(runtimeUrl);
-  }
-
-  get url(): string {
-    return this.base.origin + this.base.pathname.replace(/\/$/, '');
-  }
-
+export class RuntimeClient extends RuntimeHttp {
   /** The active bundle, or null before the first publish. */
   async activeBundle(): Promise<ActiveBundle | null> {
     try {
@@ -175,105 +123,135 @@ export class RuntimeClient {
     return response.text;
   }
 
-  private async json(
+  /** POST /v1/rollouts with If-Match of the active hash the user reviewed (`*`: none active). */
+  async startRollout(input: {
+    bundle: Bundle;
+    request: RolloutRequest;
+    expectedHash: string | null;
+    message: string;
+    author: string;
+  }): Promise<RolloutView> {
+    const { mode, percent, stickyBy, guard } = input.request;
+    const body = {
+      bundle: input.bundle,
+      mode,
+      percent,
+      ...(stickyBy !== undefined ? { stickyBy } : {}),
+      ...(guard !== undefined ? { guard } : {}),
+      message: input.message,
+      author: input.author,
+    };
+    const headers = { 'if-match': input.expectedHash === null ? '*' : `"${input.expectedHash}"` };
+    return rolloutOf(await this.rollout('POST', '/v1/rollouts', body, headers), this.url, 'POST /v1/rollouts');
+  }
+
+  /** The running (or last) rollout; null before the first. */
+  async currentRollout(): Promise<RolloutView | null> {
+    try {
+      return rolloutOf(await this.rollout('GET', '/v1/rollouts/current'), this.url, 'GET /v1/rollouts/current');
+    } catch (error) {
+      if (error instanceof RuntimeRequestError && error.runtimeCode === 'NO_ROLLOUT') return null;
+      throw error;
+    }
+  }
+
+  async setRolloutPercent(percent: number, author: string): Promise<RolloutView> {
+    const answer = await this.rollout('PATCH', '/v1/rollouts/current', { percent, author });
+    return rolloutOf(answer, this.url, 'PATCH /v1/rollouts/current');
+  }
+
+  async promoteRollout(author: string): Promise<RolloutView> {
+    const answer = await this.rollout('POST', '/v1/rollouts/current/promote', { author });
+    return rolloutOf(answer, this.url, 'POST /v1/rollouts/current/promote');
+  }
+
+  async abortRollout(author: string): Promise<RolloutView> {
+    const answer = await this.rollout('POST', '/v1/rollouts/current/abort', { author });
+    return rolloutOf(answer, this.url, 'POST /v1/rollouts/current/abort');
+  }
+
+  /** The events the running (or last) rollout decided differently, newest first. */
+  async rolloutDifferences(limit = 200): Promise<RolloutDifference[]> {
+    const answer = await this.rollout(
+      'GET',
+      `/v1/rollouts/current/differences?limit=${limit}`,
+      undefined,
+      {},
+      'events:read',
+    );
+    return differencesOf(answer, this.url);
+  }
+
+  /** One trace in the trace view's form; NOT_FOUND when the runtime does not keep it. */
+  async trace(traceId: string): Promise<RuntimeTrace> {
+    const pathname = `/v1/traces/${encodeURIComponent(traceId)}`;
+    let document: unknown;
+    try {
+      document = await this.json('GET', pathname, 'events:read');
+    } catch (error) {
+      if (error instanceof RuntimeRequestError && error.status === 404 && error.runtimeCode === 'NOT_FOUND') {
+        throw new RuntimeRequestError(
+          'NOT_FOUND',
+          `The runtime of ${this.environment} keeps no trace ${traceId} (never stored, or pruned).`,
+          404,
+          'NOT_FOUND',
+        );
+      }
+      throw error;
+    }
+    let trace: RuntimeTrace | null;
+    try {
+      trace = traceFromOtlp(document, traceId);
+    } catch (error) {
+      throw new RuntimeRequestError(
+        'RUNTIME_UNREACHABLE',
+        `${this.url} answered GET ${pathname} with ${(error as Error).message}.`,
+        200,
+      );
+    }
+    if (trace === null) {
+      throw new RuntimeRequestError('NOT_FOUND', `The runtime of ${this.environment} keeps no trace ${traceId}.`, 200);
+    }
+    return trace;
+  }
+
+  /**
+   * Opens GET /v1/tail (resolves once the runtime has answered, with its refusals as for any call)
+   * and follows it until `stop()`; there is no read deadline, since a quiet runtime sends only its
+   * heartbeat.
+   */
+  async openTail(
+    filter: TailFilter,
+    onItem: (item: TailItem) => void,
+    onSampling: (sampling: TailSampling) => void,
+  ): Promise<TailStream> {
+    const controller = new AbortController();
+    const body = await this.openStream(`/v1/tail${tailQuery(filter)}`, 'events:read', controller.signal);
+    return followTail(body, controller, onItem, onSampling);
+  }
+
+  private async rollout(
     method: string,
     pathname: string,
-    scope: RuntimeScope,
     body?: unknown,
     headers: Record<string, string> = {},
+    scope: 'publish' | 'events:read' = 'publish',
   ): Promise<Record<string, unknown>> {
-    const response = await this.request(method, pathname, scope, body, headers, this.timeoutMs);
     try {
-      return JSON.parse(response.text) as Record<string, unknown>;
-    } catch {
-      throw new RuntimeRequestError(
-        'RUNTIME_UNREACHABLE',
-        `${this.url} answered ${method} ${pathname} with something that is not JSON: is it a Pipeline Studio runtime?`,
-        response.status,
-      );
-    }
-  }
-
-  private async request(
-    method: string,
-    pathname: string,
-    scope: RuntimeScope,
-    body: unknown,
-    headers: Record<string, string>,
-    timeoutMs: number,
-  ): Promise<{ status: number; text: string }> {
-    const target = `${this.url}${pathname}`;
-    const init: RequestInit = {
-      method,
-      redirect: 'error',
-      signal: AbortSignal.timeout(timeoutMs),
-      headers: {
-        authorization: `Bearer ${this.token}`,
-        accept: 'application/json, application/x-ndjson',
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-        ...headers,
-      },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    };
-    let response: Response;
-    let text: string;
-    try {
-      response = await fetch(target, init);
-      text = await response.text();
+      return await this.json(method, pathname, scope, body, headers);
     } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : String(error);
-      throw new RuntimeRequestError(
-        'RUNTIME_UNREACHABLE',
-        timedOut
-          ? `The runtime of ${this.environment} (${this.url}) did not answer within ${timeoutMs / 1000} s.`
-          : `Cannot reach the runtime of ${this.environment} at ${this.url}: ${cause}.`,
-        0,
-      );
+      const said =
+        error instanceof RuntimeRequestError && error.runtimeCode ? rolloutRefusals[error.runtimeCode] : undefined;
+      if (error instanceof RuntimeRequestError && said !== undefined) {
+        throw new RuntimeRequestError(
+          error.runtimeCode ?? 'RUNTIME_REFUSED',
+          `The runtime of ${this.environment} refused: ${said}.`,
+          error.status,
+          error.runtimeCode,
+          error.body,
+        );
+      }
+      throw error;
     }
-    if (response.ok) return { status: response.status, text };
-    throw this.failure(response.status, text, scope, response.headers.get('retry-after'));
-  }
-
-  private failure(status: number, text: string, scope: RuntimeScope, retryAfter: string | null): RuntimeRequestError {
-    let error: Record<string, unknown> = {};
-    try {
-      const parsed = JSON.parse(text) as { error?: Record<string, unknown> };
-      if (parsed.error && typeof parsed.error === 'object') error = parsed.error;
-    } catch {
-      // Not the runtime's JSON (a proxy's page): the status says enough.
-    }
-    const runtimeCode = typeof error.code === 'string' ? error.code : undefined;
-    const said = typeof error.message === 'string' ? error.message : `HTTP ${status}`;
-    const where = `the runtime of ${this.environment} (${this.url})`;
-    const refused = (message: string) =>
-      new RuntimeRequestError('RUNTIME_REFUSED', message, status, runtimeCode, error);
-    if (status === 401) {
-      return refused(
-        `${where} refused the token (401): it is missing, wrong or revoked. Store a valid one with \`pipeline-studio env token ${this.environment}\` or in the Environments screen.`,
-      );
-    }
-    if (status === 403) {
-      if (runtimeCode === 'TLS_REQUIRED') return refused(`${where} requires https (403 TLS_REQUIRED): ${said}`);
-      return refused(
-        `${where} refused the request (403): the token lacks the "${scope}" scope. Create one with \`pipeline-studio runtime token create --scopes publish,secrets:write,events:read\` on the runtime and store it for ${this.environment}.`,
-      );
-    }
-    if (status === 429) {
-      return refused(
-        `${where} is refusing requests from this address after too many failed authentications (429)${retryAfter ? `; retry in ${retryAfter} s` : ''}.`,
-      );
-    }
-    if (status >= 500 || runtimeCode === undefined) {
-      return new RuntimeRequestError(
-        'RUNTIME_UNREACHABLE',
-        `${where} failed: ${said} (HTTP ${status}).`,
-        status,
-        runtimeCode,
-        error,
-      );
-    }
-    // The runtime's own refusal (412, 409, 422, 404…): callers look at runtimeCode.
-    return new RuntimeRequestError('RUNTIME_REFUSED', `${where}: ${runtimeCode}: ${said}`, status, runtimeCode, error);
   }
 }
