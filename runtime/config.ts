@@ -77,6 +77,20 @@ export const runtimeConfigSchema = z.strictObject({
       windowMs: z.number().int().min(1000).default(60_000),
     })
     .prefault({}),
+  /** Rollouts (docs/rollouts.md). */
+  rollouts: z
+    .strictObject({
+      /**
+       * Shadow runs in flight at once; one more is skipped and counted (`shadowSkipped`), so that a
+       * shadow never queues ahead of real answers. Default: the engine's worker count.
+       */
+      shadowConcurrency: z.number().int().min(1).max(256).optional(),
+      /** How often this instance writes its counts and reads the other instances' (the guard's lag). */
+      countsIntervalMs: z.number().int().min(100).max(60_000).default(1000),
+      /** Differences kept per rollout, the newest. */
+      differencesKept: z.number().int().min(1).max(100_000).default(1000),
+    })
+    .prefault({}),
   /** Engine worker threads; default one per core. */
   workers: z.number().int().min(1).max(64).optional(),
 });

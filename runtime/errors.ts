@@ -1,7 +1,7 @@
 import type { BundleProblem } from '../shared/engine';
 
 // Errors of the runtime's operations, with the code the HTTP layer maps to a status
-// (server/errors.ts) and that embedders can switch on.
+// (server/route-kit.ts) and that embedders can switch on.
 
 export type RuntimeErrorCode =
   /** The bundle breaks the rules of docs/formats.md; `problems` lists each. */
@@ -15,6 +15,16 @@ export type RuntimeErrorCode =
   | 'INVALID_VALUE'
   | 'UNKNOWN_HOOK'
   | 'NOT_FOUND'
+  /** A rollout runs (`rolloutId`): the active bundle changes only by its promote, or after its abort. */
+  | 'ROLLOUT_RUNNING'
+  /** No rollout was ever started on this runtime. */
+  | 'NO_ROLLOUT'
+  /** The current rollout has ended (promoted, aborted or rolled back): it can no longer be steered. */
+  | 'ROLLOUT_ENDED'
+  /** A rollout needs an active bundle to run beside. */
+  | 'NO_ACTIVE_BUNDLE'
+  /** The rollout's candidate is the active bundle itself. */
+  | 'BUNDLE_UNCHANGED'
   | 'CLOSED';
 
 export class RuntimeError extends Error {
@@ -26,6 +36,7 @@ export class RuntimeError extends Error {
       problems?: BundleProblem[] | { path: string; message: string }[];
       missing?: string[];
       activeHash?: string | null;
+      rolloutId?: string;
     } = {},
   ) {
     super(message);

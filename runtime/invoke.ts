@@ -30,7 +30,10 @@ import type { FinishedInvocation, InvocationObserver, TailOutcome } from './tail
 // - async (`.after`) hooks answer at once with `accepted` and the trace id; the run goes on in the
 //   background (each script capped to the async deadline) and is traced and captured like the others;
 // - the trace id is chosen here, before the run, so that an answer given at the deadline or at
-//   once (async) names the trace that will be stored; the engine's ids are rewritten to it.
+//   once (async) names the trace that will be stored; the engine's ids are rewritten to it;
+// - every answer names the version that decided it, and the trace's root span says it too
+//   (`runtime.bundle_version`, and during a rollout `runtime.rollout_id` and `runtime.rollout_role`,
+//   docs/rollouts.md).
 
 export interface HookAnswer {
   hook: HookId;
@@ -44,6 +47,8 @@ export interface HookAnswer {
   /** The pipeline failed (a script error or limit, the deadline, the engine): the first code. */
   error?: { code: string; script?: string };
   traceId: string;
+  /** The bundle version that decided (during a canary, the candidate's for its share); null: none active. */
+  version: number | null;
 }
 
 export interface InvokeDeps {
@@ -58,6 +63,34 @@ export interface InvokeDeps {
   random?: () => number;
 }
 
+/** A rollout's part in an invocation (docs/rollouts.md): who decided, or `shadow` for a run beside the answer. */
+export interface RolloutRole {
+  id: string;
+  role: 'active' | 'candidate' | 'shadow';
+}
+
+/** What a finished run tells the rollout's counts and shadow comparison. */
+export interface FinishedRun {
+  /** From arrival to the answer (sync hooks) or to the end of the background run (async hooks). */
+  durationMs: number;
+  /** The answer carries `error` (a script failure or limit, the deadline, the engine). */
+  error: boolean;
+  /** The recorded outcome (docs/formats.md), as captured. */
+  outcome: JsonObject;
+  traceId: string;
+}
+
+export interface InvokeOptions {
+  rollout?: RolloutRole;
+  /** false: the trace is kept but the event is not captured (a shadow run: the active run's is). */
+  captureEvent?: boolean;
+  /**
+   * Told once per invocation, when its answer is known: sync hooks as they answer (at the deadline
+   * for a run that passes it), async hooks when their background run ends. Must not throw.
+   */
+  onFinished?(run: FinishedRun): void;
+}
+
 type Settled =
   { kind: 'done'; result: PipelineResult; trace: Trace } | { kind: 'failed'; code: string; message: string };
 
@@ -66,16 +99,32 @@ export async function invokeHook(
   set: ActivePlanSet,
   hook: HookId,
   event: JsonObject,
+  options: InvokeOptions = {},
 ): Promise<HookAnswer> {
   const traceId = newTraceId();
   const startedAt = Date.now();
-  const sampled = (deps.random ?? Math.random)() < deps.config.capture.sampleRate;
+  const sampled = options.captureEvent !== false && (deps.random ?? Math.random)() < deps.config.capture.sampleRate;
   const masker = deps.masker(set);
   const plan = set.plans.get(hook);
   const mode = modeOf(hook);
+  const version = set.version?.version ?? null;
+
+  const finished = (outcome: JsonObject) => {
+    options.onFinished?.({
+      durationMs: Math.max(0, Date.now() - startedAt),
+      error: outcome.error !== undefined && outcome.error !== null,
+      outcome,
+      traceId,
+    });
+  };
 
   const record = (trace: Trace, outcome: JsonValue) => {
-    if (deps.observe) deps.observe(finishedInvocation(hook, mode, set, startedAt, traceId, outcome));
+    labelTrace(trace, version, options.rollout);
+    if (deps.observe) {
+      const invocation = finishedInvocation(hook, mode, set, startedAt, traceId, outcome);
+      if (options.rollout) invocation.rollout = { ...options.rollout };
+      deps.observe(invocation);
+    }
     deps.capture({
       hook,
       trace,
@@ -89,9 +138,11 @@ export async function invokeHook(
       { plan: emptyPlan(hook, mode), event },
       { runner: { run: () => Promise.reject(new Error('no scripts')) }, clock: wallClock, ids: fixedTraceId(traceId) },
     );
-    const answer = answerOf(result, traceId);
-    record(trace, outcomeOf(answer, result));
-    return mode === 'async' ? { hook, mode, accepted: true, traceId } : answer;
+    const answer = answerOf(result, traceId, version);
+    const outcome = outcomeOf(answer, result);
+    record(trace, outcome);
+    finished(outcome);
+    return mode === 'async' ? { hook, mode, accepted: true, traceId, version } : answer;
   }
 
   const deadlineMs = deadlineOf(deps.config, plan);
@@ -108,25 +159,31 @@ export async function invokeHook(
     // Nobody waits for the answer, so there is no race: each script's limit is already capped to
     // the async deadline (active-set.ts), which bounds the run.
     const background = run.then((settled) => {
-      if (settled.kind === 'done') record(settled.trace, outcomeOf(answerOf(settled.result, traceId), settled.result));
-      else
-        record(failureTrace(traceId, plan, startedAt, settled.code, settled.message), {
-          results: {},
-          error: { code: settled.code },
-        });
+      if (settled.kind === 'done') {
+        const outcome = outcomeOf(answerOf(settled.result, traceId, version), settled.result);
+        record(settled.trace, outcome);
+        finished(outcome);
+      } else {
+        const outcome = { results: {}, error: { code: settled.code } };
+        record(failureTrace(traceId, plan, startedAt, settled.code, settled.message), outcome);
+        finished(outcome);
+      }
     });
     deps.track(background);
-    return { hook, mode, accepted: true, traceId };
+    return { hook, mode, accepted: true, traceId, version };
   }
 
   const settled = await race(run, deadlineMs);
   if (settled.kind === 'done') {
-    const answer = maskAnswer(masker, answerOf(settled.result, traceId));
-    record(settled.trace, outcomeOf(answer, settled.result));
+    const answer = maskAnswer(masker, answerOf(settled.result, traceId, version));
+    const outcome = outcomeOf(answer, settled.result);
+    record(settled.trace, outcome);
+    finished(outcome);
     return answer;
   }
   const code = settled.kind === 'deadline' ? 'TIMEOUT' : settled.code;
-  const answer = fallbackAnswer(plan, traceId, code, deadlineMs);
+  const answer = fallbackAnswer(plan, traceId, code, deadlineMs, version);
+  finished(outcomeOf(answer));
   if (settled.kind === 'deadline') {
     // The run finishes in its worker anyway: its trace is kept, marked, with what was answered.
     const late = run.then((late) => {
@@ -202,8 +259,8 @@ function withTraceId(trace: Trace, traceId: string): Trace {
   return trace;
 }
 
-function answerOf(result: PipelineResult, traceId: string): HookAnswer {
-  const answer: HookAnswer = { hook: result.hook, mode: result.mode, traceId };
+function answerOf(result: PipelineResult, traceId: string, version: number | null): HookAnswer {
+  const answer: HookAnswer = { hook: result.hook, mode: result.mode, traceId, version };
   if (result.mode === 'blocking') {
     answer.allow = result.allow ?? true;
     if (result.reason !== undefined) answer.reason = result.reason;
@@ -225,8 +282,14 @@ function maskAnswer(masker: SecretMasker, answer: HookAnswer): HookAnswer {
   return answer;
 }
 
-function fallbackAnswer(plan: ExecutionPlan, traceId: string, code: string, deadlineMs: number): HookAnswer {
-  const answer: HookAnswer = { hook: plan.hook, mode: plan.mode, traceId, error: { code } };
+function fallbackAnswer(
+  plan: ExecutionPlan,
+  traceId: string,
+  code: string,
+  deadlineMs: number,
+  version: number | null,
+): HookAnswer {
+  const answer: HookAnswer = { hook: plan.hook, mode: plan.mode, traceId, version, error: { code } };
   if (plan.mode === 'blocking') {
     const allow = plan.layers.every((layer) => layer.every((script) => script.onError === 'allow'));
     answer.allow = allow;
@@ -243,7 +306,7 @@ function fallbackAnswer(plan: ExecutionPlan, traceId: string, code: string, dead
 }
 
 /** The recorded `outcome` (docs/formats.md), in the replay line's field names (outcome.ts). */
-function outcomeOf(answer: HookAnswer, result?: PipelineResult): JsonValue {
+function outcomeOf(answer: HookAnswer, result?: PipelineResult): JsonObject {
   const outcome: JsonObject = {};
   if (answer.mode === 'blocking') {
     outcome.allow = answer.allow ?? true;
@@ -254,6 +317,17 @@ function outcomeOf(answer: HookAnswer, result?: PipelineResult): JsonValue {
   if (answer.mode === 'async') outcome.results = result?.results ?? {};
   if (answer.error) outcome.error = { code: answer.error.code };
   return outcome;
+}
+
+/** The root span names the version that ran and, during a rollout, the run's part in it. */
+function labelTrace(trace: Trace, version: number | null, rollout: RolloutRole | undefined): void {
+  const root = trace.spans[0];
+  if (!root) return;
+  if (version !== null) root.attributes['runtime.bundle_version'] = version;
+  if (rollout) {
+    root.attributes['runtime.rollout_id'] = rollout.id;
+    root.attributes['runtime.rollout_role'] = rollout.role;
+  }
 }
 
 function lateTrace(trace: Trace, answer?: HookAnswer): Trace {

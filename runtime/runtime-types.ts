@@ -2,6 +2,7 @@ import type { Bundle, RecordedEvent, Trace } from '../shared/engine';
 import type { WorkerFetchOptions } from '../shared/engine/node';
 import type { RuntimeConfig, RuntimeConfigInput } from './config';
 import type { HookAnswer } from './invoke';
+import type { DifferenceJson, RolloutGuard, RolloutJson, RolloutMode, StickyKey } from './rollout/rollout-types';
 import type { TailHub } from './tail/tail-hub';
 import type { BundleVersionRecord, CaptureQuery, RuntimeStorage, StoredToken } from './storage/types';
 
@@ -21,6 +22,8 @@ export interface RuntimeOptions {
   fetch?: WorkerFetchOptions | false;
   /** Operational messages (never secret values, tokens or event contents); default stderr. */
   log?: (message: string) => void;
+  /** Draws for capture sampling and shadow runs (docs/rollouts.md); default Math.random. */
+  random?: () => number;
   /** TESTS ONLY: a bundled engine worker elsewhere than dist/node. */
   workerUrl?: URL;
 }
@@ -40,6 +43,22 @@ export interface RollbackRequest {
   expectedHash?: string | null;
   author: string;
   message?: string;
+}
+
+export interface StartRolloutRequest {
+  /** The candidate, inlined like a publish's bundle; validated the same way. */
+  bundle: unknown;
+  mode: RolloutMode;
+  /** 1–100: the candidate's share of sticky keys (canary) or of invocations (shadow). */
+  percent: number;
+  /** Default `user.id` (then `user.email`, then `request.ip`). */
+  stickyBy?: StickyKey;
+  /** Limits the guard rolls back at; each defaults as in rollout-types.ts `defaultGuard`. */
+  guard?: Partial<RolloutGuard>;
+  message?: string;
+  author: string;
+  /** The hash of the active bundle the rollout runs beside (If-Match). */
+  expectedHash: string | null;
 }
 
 export interface ActivationResult {
@@ -63,6 +82,21 @@ export interface Runtime {
    */
   checkPrecondition(expectedHash: string | null): Promise<void>;
   history(limit?: number): Promise<BundleVersionRecord[]>;
+  /**
+   * Starts a rollout of a candidate beside the active bundle (docs/rollouts.md): ROLLOUT_RUNNING
+   * while another runs, PRECONDITION_FAILED when `expectedHash` is not active, and the bundle's
+   * errors as a publish's (PIPELINE_INVALID, SECRETS_MISSING).
+   */
+  startRollout(request: StartRolloutRequest): Promise<RolloutJson>;
+  /** The newest rollout (running or ended) with every instance's counts; undefined before the first. */
+  currentRollout(): Promise<RolloutJson | undefined>;
+  /** NO_ROLLOUT before the first, ROLLOUT_ENDED once it ended. */
+  setRolloutPercent(percent: number, author: string): Promise<RolloutJson>;
+  /** The candidate becomes the active bundle under its reserved version (history kind `rollout`). */
+  promoteRollout(author: string): Promise<RolloutJson>;
+  abortRollout(author: string): Promise<RolloutJson>;
+  /** The current rollout's kept differences (shadow mode), newest first; NO_ROLLOUT before the first. */
+  rolloutDifferences(limit: number): Promise<DifferenceJson[]>;
   activeBundle(): ActiveBundle | undefined;
   /** The active bundle's hash, or null; what health and If-Match compare with. */
   activeHash(): string | null;
@@ -70,6 +104,8 @@ export interface Runtime {
   secretNames(): { name: string; updatedAt: number }[];
   events(query?: Partial<CaptureQuery>): Promise<RecordedEvent[]>;
   traces(query?: Partial<Omit<CaptureQuery, 'hook'>>): Promise<Trace[]>;
+  /** One stored trace (captures written first); undefined when unknown or no longer kept. */
+  trace(traceId: string): Promise<Trace | undefined>;
   /** The record of a valid, unrevoked token; undefined otherwise. */
   verifyToken(token: string): Promise<StoredToken | undefined>;
   /** Waits for background runs (async hooks, runs past their deadline) and writes pending captures. */

@@ -6,10 +6,14 @@ import { buildPlanSet, buildPlans, emptyPlanSet, type ActivePlanSet } from './ac
 import { checkPublishable } from './bundle-check';
 import { CaptureWriter } from './capture/capture-writer';
 import { createPrepThread } from './capture/capture-prep-thread';
+import type { CapturePreparer } from './capture/capture-prep';
 import { parseRuntimeConfig, type RuntimeConfig } from './config';
 import { warmUp } from './engine-warm-up';
 import { RuntimeError } from './errors';
-import { invokeHook, type HookAnswer } from './invoke';
+import { invokeHook, type HookAnswer, type InvokeDeps } from './invoke';
+import { RolloutController } from './rollout/rollout-controller';
+import { RolloutLifecycle, rolloutRunningError } from './rollout/rollout-lifecycle';
+import type { DifferenceJson, RolloutJson, StoredRollout } from './rollout/rollout-types';
 import { SecretCipher } from './secrets/secret-cipher';
 import { loadSecretsKey } from './secrets/secrets-key';
 import { SecretMasker } from './secrets/secret-masker';
@@ -31,6 +35,7 @@ import type {
   RollbackRequest,
   Runtime,
   RuntimeOptions,
+  StartRolloutRequest,
 } from './runtime-types';
 
 export type {
@@ -40,6 +45,7 @@ export type {
   RollbackRequest,
   Runtime,
   RuntimeOptions,
+  StartRolloutRequest,
 } from './runtime-types';
 
 // The reference runtime as a library: what the HTTP server serves and what a host application
@@ -52,6 +58,10 @@ export type {
 // subscription was down) both. Since an instance may be a notification behind, a publish whose
 // If-Match or declared secrets disagree with memory re-reads the storage before refusing; the
 // storage's compare-and-swap stays the judge of who wins.
+//
+// A rollout (docs/rollouts.md) lives in the storage too: the controller (rollout/rollout-controller.ts)
+// decides which bundle answers each invocation, and follows the storage's rollout changes the same
+// way. While one runs, the active bundle changes only by its promote.
 
 const keyCheckMeta = 'secrets_key_check';
 const maxSecretBytes = 64 * 1024;
@@ -82,6 +92,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       secrets.set(stored.name, { value: cipher.open(stored.name, stored.sealed), updatedAt: stored.updatedAt });
     }
     const active = await storage.activeVersion();
+    const rollout = await storage.currentRollout();
     const pool = createEnginePool({
       ...(config.workers !== undefined ? { workers: config.workers } : {}),
       secrets: { get: async (name) => secrets.get(name)?.value },
@@ -94,11 +105,25 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       await pool.close();
       throw error;
     }
-    return new ReferenceRuntime(storage, config, cipher, secrets, pool, active, log);
+    return new ReferenceRuntime(
+      { storage, config, cipher, secrets, pool, log, random: options.random ?? Math.random },
+      active,
+      rollout,
+    );
   } catch (error) {
     await storage.close();
     throw error;
   }
+}
+
+interface RuntimeParts {
+  storage: RuntimeStorage;
+  config: RuntimeConfig;
+  cipher: SecretCipher;
+  secrets: Map<string, { value: string; updatedAt: number }>;
+  pool: EnginePool;
+  log: (message: string) => void;
+  random: () => number;
 }
 
 class ReferenceRuntime implements Runtime {
@@ -111,26 +136,70 @@ class ReferenceRuntime implements Runtime {
   /** Storage changes and refreshes, applied one at a time. */
   private refreshing: Promise<unknown> = Promise.resolve();
   private closed = false;
+  private readonly rollouts: RolloutController;
+  private readonly lifecycle: RolloutLifecycle;
+  private readonly invokeDeps: InvokeDeps;
   readonly tail = new TailHub();
+  readonly storage: RuntimeStorage;
+  readonly config: RuntimeConfig;
+  private readonly cipher: SecretCipher;
+  private readonly secrets: Map<string, { value: string; updatedAt: number }>;
+  private readonly pool: EnginePool;
+  private readonly log: (message: string) => void;
 
-  constructor(
-    readonly storage: RuntimeStorage,
-    readonly config: RuntimeConfig,
-    private readonly cipher: SecretCipher,
-    private readonly secrets: Map<string, { value: string; updatedAt: number }>,
-    private readonly pool: EnginePool,
-    active: StoredBundleVersion | undefined,
-    private readonly log: (message: string) => void,
-  ) {
+  constructor(parts: RuntimeParts, active: StoredBundleVersion | undefined, rollout: StoredRollout | undefined) {
+    this.storage = parts.storage;
+    this.config = parts.config;
+    this.cipher = parts.cipher;
+    this.secrets = parts.secrets;
+    this.pool = parts.pool;
+    this.log = parts.log;
+    const { storage, config, log } = parts;
     this.active = active ? buildPlanSet(active, config) : emptyPlanSet;
     this.verifier = new TokenVerifier(storage);
+    // One preparation thread masks and redacts both captures and a rollout's differences.
+    const preparer: CapturePreparer = createPrepThread(config.capture.redaction, config.source);
     this.capture = new CaptureWriter(storage, {
       flushIntervalMs: config.capture.flushIntervalMs,
       batchSize: config.capture.batchSize,
       maxPending: config.capture.maxPending,
       retention: config.retention,
-      preparer: createPrepThread(config.capture.redaction, config.source),
+      preparer,
       onError: (error) => log(`capture: ${error instanceof Error ? error.message : String(error)}`),
+    });
+    this.invokeDeps = {
+      pool: this.pool,
+      config,
+      masker: (s) => this.maskerOf(s),
+      capture: (item) => this.capture.push(item),
+      track: (run) => this.track(run),
+      observe: (invocation) => this.tail.publish(invocation),
+      random: parts.random,
+    };
+    this.rollouts = new RolloutController({
+      storage,
+      config,
+      invoke: (set, hook, event, options) => invokeHook(this.invokeDeps, set, hook, event, options),
+      track: (run) => this.track(run),
+      masker: (s) => this.maskerOf(s),
+      preparer,
+      shadowConcurrency: config.rollouts.shadowConcurrency ?? this.pool.stats().workers,
+      log,
+      random: parts.random,
+    });
+    this.rollouts.apply(rollout);
+    this.lifecycle = new RolloutLifecycle({
+      storage,
+      controller: this.rollouts,
+      log,
+      checkExpected: (hash) => this.checkExpected(hash),
+      activeHash: () => this.active.hash,
+      publishable: (bundle) => this.publishable(bundle),
+      promoted: (version, plans) => {
+        const set = buildPlanSet(version, config, plans ?? buildPlans(version.bundle, version.hash, config));
+        if ((this.active.version?.version ?? 0) < version.version) this.active = set;
+      },
+      refreshActive: () => this.serially(() => this.refreshActive()),
     });
     this.unwatch = storage.watch?.((change) => {
       void this.serially(() => this.applyChange(change)).catch((error: unknown) => {
@@ -152,29 +221,15 @@ class ReferenceRuntime implements Runtime {
     }
     const checked = validateEvent(hookId, event);
     if (!checked.ok) throw new RuntimeError('INVALID_EVENT', checked.message, { problems: checked.problems });
-    // One read of the reference: this invocation runs the set that was active when it arrived.
-    const set = this.active;
-    return invokeHook(
-      {
-        pool: this.pool,
-        config: this.config,
-        masker: (s) => this.maskerOf(s),
-        capture: (item) => this.capture.push(item),
-        track: (run) => this.track(run),
-        observe: (invocation) => this.tail.publish(invocation),
-      },
-      set,
-      hookId,
-      checked.event as JsonObject,
-    );
+    // One read of the reference: this invocation runs the set that was active when it arrived
+    // (or the rollout's candidate, which the controller decides in the same step).
+    return this.rollouts.invoke(this.active, hookId, checked.event as JsonObject);
   }
 
   async publish(request: PublishRequest): Promise<ActivationResult> {
     this.ensureOpen();
     await this.checkExpected(request.expectedHash);
-    const declared = (request.bundle as { secrets?: unknown } | null)?.secrets;
-    if (Array.isArray(declared)) await this.ensureSecretsKnown(declared);
-    const { bundle, hash } = await checkPublishable(request.bundle, new Set(this.secrets.keys()));
+    const { bundle, hash } = await this.publishable(request.bundle);
     if (hash === this.active.hash && request.expectedHash === hash) return this.unchanged();
     return this.activate(request.expectedHash, {
       hash,
@@ -218,6 +273,36 @@ class ReferenceRuntime implements Runtime {
       kind: 'rollback',
       restoredFrom: request.version,
     });
+  }
+
+  startRollout(request: StartRolloutRequest): Promise<RolloutJson> {
+    this.ensureOpen();
+    return this.lifecycle.start(request);
+  }
+
+  currentRollout(): Promise<RolloutJson | undefined> {
+    this.ensureOpen();
+    return this.lifecycle.current();
+  }
+
+  setRolloutPercent(percent: number, author: string): Promise<RolloutJson> {
+    this.ensureOpen();
+    return this.lifecycle.setPercent(percent, author);
+  }
+
+  promoteRollout(author: string): Promise<RolloutJson> {
+    this.ensureOpen();
+    return this.lifecycle.promote(author);
+  }
+
+  abortRollout(author: string): Promise<RolloutJson> {
+    this.ensureOpen();
+    return this.lifecycle.abort(author);
+  }
+
+  rolloutDifferences(limit: number): Promise<DifferenceJson[]> {
+    this.ensureOpen();
+    return this.lifecycle.differences(limit);
   }
 
   history(limit = 100): Promise<BundleVersionRecord[]> {
@@ -268,6 +353,12 @@ class ReferenceRuntime implements Runtime {
     return rows.map((row) => JSON.parse(row.json) as Trace);
   }
 
+  async trace(traceId: string): Promise<Trace | undefined> {
+    await this.capture.flush();
+    const row = await this.storage.trace(traceId);
+    return row ? (JSON.parse(row.json) as Trace) : undefined;
+  }
+
   verifyToken(token: string): Promise<StoredToken | undefined> {
     return this.verifier.verify(token);
   }
@@ -292,6 +383,8 @@ class ReferenceRuntime implements Runtime {
         })(),
         new Promise((resolve) => setTimeout(resolve, this.config.deadlines.asyncMs + 1000).unref()),
       ]);
+      // Final counts and differences go before the capture (whose thread prepares differences) closes.
+      await this.rollouts.close();
       await this.capture.close();
     } finally {
       await this.pool.close();
@@ -309,9 +402,27 @@ class ReferenceRuntime implements Runtime {
 
   private async applyChange(change: StorageChange): Promise<void> {
     if (this.closed) return;
+    if (change.kind === 'rollout') {
+      const known = this.rollouts.known();
+      if (known?.stored.id === change.id && known.stored.revision >= change.revision) return;
+      // A promote activates the candidate: the new active set is swapped in before routing stops.
+      await this.refreshActive();
+      await this.rollouts.refresh();
+      return;
+    }
     if (change.kind === 'activated' && change.version <= (this.active.version?.version ?? 0)) return;
-    if (change.kind !== 'secrets') await this.refreshActive();
+    if (change.kind !== 'secrets') {
+      await this.refreshActive();
+      await this.rollouts.refresh();
+    }
     if (change.kind !== 'activated') await this.refreshSecrets();
+  }
+
+  /** The bundle checked exactly like a publish's: its rules and its declared secrets' values. */
+  private async publishable(candidate: unknown) {
+    const declared = (candidate as { secrets?: unknown } | null)?.secrets;
+    if (Array.isArray(declared)) await this.ensureSecretsKnown(declared);
+    return checkPublishable(candidate, new Set(this.secrets.keys()));
   }
 
   /** Swaps in the storage's active version if it is newer than the one in memory. */
@@ -390,6 +501,9 @@ class ReferenceRuntime implements Runtime {
     // Planned before the commit: nothing that could fail is left between the commit and the swap.
     const plans = buildPlans(next.bundle, next.hash, this.config);
     const result = await this.storage.activate(expectedHash, next);
+    if (!result.ok && result.rolloutId !== undefined) {
+      throw rolloutRunningError(result.rolloutId);
+    }
     if (!result.ok) {
       throw new RuntimeError('PRECONDITION_FAILED', preconditionMessage(result.activeHash), {
         activeHash: result.activeHash,

@@ -40,6 +40,11 @@ const statusOfRuntimeError: Record<RuntimeError['code'], number> = {
   INVALID_VALUE: 422,
   UNKNOWN_HOOK: 404,
   NOT_FOUND: 404,
+  ROLLOUT_RUNNING: 409,
+  NO_ROLLOUT: 404,
+  ROLLOUT_ENDED: 409,
+  NO_ACTIVE_BUNDLE: 409,
+  BUNDLE_UNCHANGED: 409,
   CLOSED: 503,
 };
 
@@ -50,6 +55,7 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (error.details.problems) extra.problems = error.details.problems;
   if (error.details.missing) extra.missing = error.details.missing;
   if (error.details.activeHash !== undefined) extra.activeHash = error.details.activeHash;
+  if (error.details.rolloutId !== undefined) extra.rolloutId = error.details.rolloutId;
   return new HttpError(statusOfRuntimeError[error.code], error.code, error.message, extra);
 }
 
