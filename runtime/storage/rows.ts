@@ -6,7 +6,8 @@ import type { BundleVersionRecord, StoredBundleVersion, StoredToken, TokenScope 
 // (a JSON text in SQLite, TEXT[] in PostgreSQL), is left to the caller: it passes them parsed.
 
 /** The columns of a bundle version, `v` being bundle_versions. */
-export const versionColumns = 'v.version, v.hash, v.published_at, v.author, v.message, v.kind, v.restored_from';
+export const versionColumns =
+  'v.version, v.hash, v.published_at, v.author, v.message, v.kind, v.restored_from, v.rollout_id';
 
 export interface VersionRow {
   version: number;
@@ -14,8 +15,9 @@ export interface VersionRow {
   published_at: number;
   author: string;
   message: string;
-  kind: 'publish' | 'rollback';
+  kind: 'publish' | 'rollback' | 'rollout';
   restored_from: number | null;
+  rollout_id: string | null;
 }
 
 export interface TokenRow<Scopes> {
@@ -37,6 +39,7 @@ export function toRecord(row: VersionRow): BundleVersionRecord {
     kind: row.kind,
   };
   if (row.restored_from !== null) record.restoredFrom = row.restored_from;
+  if (row.rollout_id !== null) record.rolloutId = row.rollout_id;
   return record;
 }
 

@@ -1,26 +1,14 @@
 import { expect, it } from 'vitest';
-import type { NewBundleVersion, RuntimeStorage, StoredEvent, StoredTrace } from '../storage/types';
-import { bundleOf } from './harness';
+import type { StoredEvent, StoredTrace } from '../storage/types';
+import { contractVersion, type ContractStore } from './storage-contract-fixtures';
+import { rolloutStorageContract } from './storage-contract-rollouts';
 
 // What every RuntimeStorage must do, as one list of cases that each implementation's test file
 // runs against its own storage: `storageContract(open)` inside a describe(). `open()` returns a new,
-// empty store and a way to open a second connection to that same store.
+// empty store and a way to open a second connection to that same store. The rollout cases are in
+// storage-contract-rollouts.ts.
 
-export interface ContractStore {
-  storage: RuntimeStorage;
-  /** Another handle on the same store (another connection), as a second process would have. */
-  another(): Promise<RuntimeStorage>;
-}
-
-export const contractVersion = (name: string, extra: Partial<NewBundleVersion> = {}): NewBundleVersion => ({
-  hash: `hash-${name}`,
-  bundle: { ...bundleOf({ a: 'return true' }, {}), name },
-  publishedAt: 1000,
-  author: 'ada',
-  message: name,
-  kind: 'publish',
-  ...extra,
-});
+export { contractVersion, type ContractStore } from './storage-contract-fixtures';
 
 export function storageContract(open: () => Promise<ContractStore>): void {
   const version = contractVersion;
@@ -139,6 +127,8 @@ export function storageContract(open: () => Promise<ContractStore>): void {
     expect((await storage.events({ limit: 1, hook: 'token.enrich' })).map((e) => e.id)).toEqual(['evt_4']);
     expect(await storage.traces({ limit: 2 })).toEqual(traces.slice(1));
     expect((await storage.traces({ limit: 5, since: 2000 })).map((t) => t.traceId)).toEqual(['t2', 't3']);
+    expect(await storage.trace('t2')).toEqual(traces[1]);
+    expect(await storage.trace('t9')).toBeUndefined();
 
     const pruned = await storage.prune(
       { maxEvents: 3, eventMaxAgeMs: 10_000, maxTraces: 10, traceMaxAgeMs: 2500 },
@@ -149,4 +139,6 @@ export function storageContract(open: () => Promise<ContractStore>): void {
     expect((await storage.traces({ limit: 10 })).map((t) => t.traceId)).toEqual(['t3']);
     await storage.close();
   });
+
+  rolloutStorageContract(open);
 }

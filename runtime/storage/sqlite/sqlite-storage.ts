@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { HookId } from '../../../shared/hooks';
+import type { NewRollout, RolloutCounts, StoredDifference, StoredRollout } from '../../rollout/rollout-types';
 import type {
   ActivateResult,
   BundleVersionRecord,
@@ -7,6 +8,7 @@ import type {
   NewBundleVersion,
   RetentionPolicy,
   RuntimeStorage,
+  StartRolloutResult,
   StoredBundleVersion,
   StoredEvent,
   StoredSecret,
@@ -25,9 +27,10 @@ import {
 import { CaptureThread } from './capture-thread';
 import { migrate, migrations } from './migrations';
 import { openRuntimeDatabase } from './open-database';
+import { nextVersionNumber, runningRolloutId, SqliteRollouts } from './sqlite-rollouts';
 
 // The default RuntimeStorage: runtime.db in the runtime's data folder (better-sqlite3, WAL). Three
-// connections: `control` (bundles, secrets, tokens; synchronous FULL) and `capture` (reading events
+// connections: `control` (bundles, rollouts, secrets, tokens; synchronous FULL) and `capture` (reading events
 // and traces) on this thread, and the capture writer thread's (capture-worker.ts: writing and
 // pruning events and traces, synchronous NORMAL), so that bulk writes and WAL checkpoints never
 // block the event loop that answers invocations. Publishes stay on this thread: they are rare, and
@@ -50,6 +53,7 @@ export function openSqliteStorage(dataDir: string, options: { captureWorkerUrl?:
 export class SqliteRuntimeStorage implements RuntimeStorage {
   private closed = false;
   private readonly selectToken: Database.Statement;
+  private readonly rollouts: SqliteRollouts;
 
   constructor(
     private readonly control: Database.Database,
@@ -57,6 +61,7 @@ export class SqliteRuntimeStorage implements RuntimeStorage {
     private readonly writer: CaptureThread,
   ) {
     this.selectToken = control.prepare('SELECT * FROM tokens WHERE id = ?');
+    this.rollouts = new SqliteRollouts(control);
   }
 
   async activeVersion(): Promise<StoredBundleVersion | undefined> {
@@ -87,13 +92,14 @@ export class SqliteRuntimeStorage implements RuntimeStorage {
         .prepare('SELECT v.hash FROM active_bundle a JOIN bundle_versions v USING (version) WHERE a.slot = 1')
         .get() as { hash: string } | undefined;
       const activeHash = active?.hash ?? null;
+      // While a rollout runs, only its promote changes the active bundle.
+      const rolloutId = runningRolloutId(this.control);
+      if (rolloutId !== undefined) return { ok: false, activeHash, rolloutId };
       if (activeHash !== expectedHash) return { ok: false, activeHash };
       this.control
         .prepare('INSERT OR IGNORE INTO bundles (hash, content) VALUES (?, ?)')
         .run(next.hash, JSON.stringify(next.bundle));
-      const { version } = this.control
-        .prepare('SELECT COALESCE(MAX(version), 0) + 1 AS version FROM bundle_versions')
-        .get() as { version: number };
+      const version = nextVersionNumber(this.control);
       this.control
         .prepare(
           `INSERT INTO bundle_versions (version, hash, published_at, author, message, kind, restored_from)
@@ -118,6 +124,48 @@ export class SqliteRuntimeStorage implements RuntimeStorage {
       return { ok: true, active: record };
     });
     return swap.immediate();
+  }
+
+  async startRollout(expectedHash: string, next: NewRollout): Promise<StartRolloutResult> {
+    return this.rollouts.start(expectedHash, next);
+  }
+
+  async currentRollout(): Promise<StoredRollout | undefined> {
+    return this.rollouts.current();
+  }
+
+  async setRolloutPercent(id: string, percent: number): Promise<StoredRollout | undefined> {
+    return this.rollouts.setPercent(id, percent);
+  }
+
+  async endRollout(
+    id: string,
+    end: { state: 'aborted' | 'rolled-back'; reason: string; at: number },
+  ): Promise<StoredRollout | undefined> {
+    return this.rollouts.end(id, end);
+  }
+
+  async promoteRollout(
+    id: string,
+    promotion: { at: number; author: string; message: string },
+  ): Promise<{ rollout: StoredRollout; active: StoredBundleVersion } | undefined> {
+    return this.rollouts.promote(id, promotion);
+  }
+
+  async putRolloutCounts(rolloutId: string, instanceId: string, counts: RolloutCounts): Promise<void> {
+    this.rollouts.putCounts(rolloutId, instanceId, counts, Date.now());
+  }
+
+  async rolloutCounts(rolloutId: string): Promise<RolloutCounts[]> {
+    return this.rollouts.counts(rolloutId);
+  }
+
+  async appendDifferences(differences: readonly StoredDifference[], keep: number): Promise<void> {
+    this.rollouts.appendDifferences(differences, keep);
+  }
+
+  async differences(rolloutId: string, limit: number): Promise<StoredDifference[]> {
+    return this.rollouts.differences(rolloutId, limit);
   }
 
   async putSecret(secret: StoredSecret): Promise<void> {
@@ -192,6 +240,16 @@ export class SqliteRuntimeStorage implements RuntimeStorage {
             .prepare(`SELECT ${columns} FROM traces WHERE started_at >= ? ORDER BY started_at, seq LIMIT ?`)
             .all(query.since, query.limit) as (StoredTrace & { seq: number })[]);
     return rows.map(({ traceId, hook, startedAt, json }) => ({ traceId, hook, startedAt, json }));
+  }
+
+  async trace(traceId: string): Promise<StoredTrace | undefined> {
+    // The newest if an id was ever stored twice (trace ids are random: it should not happen).
+    const row = this.capture
+      .prepare(
+        'SELECT trace_id AS traceId, hook, started_at AS startedAt, json FROM traces WHERE trace_id = ? ORDER BY seq DESC LIMIT 1',
+      )
+      .get(traceId) as StoredTrace | undefined;
+    return row ? { traceId: row.traceId, hook: row.hook, startedAt: row.startedAt, json: row.json } : undefined;
   }
 
   async prune(policy: RetentionPolicy, now: number): Promise<{ events: number; traces: number }> {
