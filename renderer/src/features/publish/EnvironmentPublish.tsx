@@ -8,6 +8,8 @@ import { PreviewPanel } from './PreviewPanel';
 import { ProgressPanel } from './ProgressPanel';
 import { PublishForm, type PublishFormValues } from './PublishForm';
 import { PullEvents } from './PullEvents';
+import { RolloutPanel } from '../rollout/RolloutPanel';
+import { defaultRolloutForm, toRolloutRequest } from '../rollout/rollout-text';
 import type { Preview } from './publish-text';
 import { usePublishProgress } from './use-publish-progress';
 
@@ -23,7 +25,13 @@ interface Props {
   onPublished(): void;
 }
 
-const emptyForm: PublishFormValues = { message: '', confirm: '', pushSecrets: false };
+const emptyForm: PublishFormValues = {
+  message: '',
+  confirm: '',
+  pushSecrets: false,
+  action: 'publish',
+  rollout: defaultRolloutForm,
+};
 
 /** Review, publish, history and captured events of one environment. */
 export function EnvironmentPublish({ environment, onOpenSettings, onOpenEvents, onOpenRun, onPublished }: Props) {
@@ -66,6 +74,9 @@ export function EnvironmentPublish({ environment, onOpenSettings, onOpenEvents, 
   };
 
   const publish = async () => {
+    const checked = form.action === 'rollout' ? toRolloutRequest(form.rollout) : null;
+    // The form's button is disabled while the settings have problems; this guards a stale click.
+    if (checked && 'problems' in checked) return;
     setStarting(true);
     setStartError(null);
     const answer = await studio.publish.start({
@@ -73,6 +84,7 @@ export function EnvironmentPublish({ environment, onOpenSettings, onOpenEvents, 
       message: form.message.trim(),
       ...(form.confirm ? { confirm: form.confirm.trim() } : {}),
       ...(form.pushSecrets ? { pushSecrets: true } : {}),
+      ...(checked ? { rollout: checked.request } : {}),
       // Exactly what was reviewed: the runtime's bundle it replaces and the local pipeline sent.
       ...(preview ? { expectedHash: preview.remote?.hash ?? null, reviewedHash: preview.local.hash } : {}),
     });
@@ -148,6 +160,7 @@ export function EnvironmentPublish({ environment, onOpenSettings, onOpenEvents, 
       </section>
       {configured ? (
         <>
+          <RolloutPanel environment={name} onOpenSettings={onOpenSettings} />
           <HistoryPanel
             environment={name}
             refreshKey={historyKey}

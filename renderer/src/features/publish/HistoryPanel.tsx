@@ -5,7 +5,7 @@ import { errorCode, errorMessage } from '../../app/studio-error';
 import { formatUtc } from '../../components/format-time';
 import { ErrorNotice } from './ErrorNotice';
 import { invalidatePublish, publishHistoryQuery } from './publish-queries';
-import { newestFirst, shortHash, type VersionEntry } from './publish-text';
+import { newestFirst, shortHash, versionKindLabel, type VersionEntry } from './publish-text';
 import { TypedConfirmDialog } from './TypedConfirmDialog';
 
 interface Props {
@@ -98,7 +98,12 @@ export function HistoryPanel({ environment, refreshKey, onOpenSettings, onRolled
               return (
                 <tr key={entry.version} aria-current={active ? 'true' : undefined} data-version={entry.version}>
                   <th scope="row">
-                    v{entry.version} {active && <span className="tag tag-ok">active</span>}
+                    v{entry.version} {active && <span className="tag tag-ok">active</span>}{' '}
+                    {versionKindLabel(entry.kind) && (
+                      <span className="tag" data-kind={entry.kind}>
+                        {versionKindLabel(entry.kind)}
+                      </span>
+                    )}
                   </th>
                   <td>
                     <code title={entry.hash}>{shortHash(entry.hash)}</code>

@@ -1,4 +1,4 @@
-import { progressHeadline, shortHash, type PublishProgress } from './publish-text';
+import { isRolloutJob, progressHeadline, shortHash, type PublishProgress } from './publish-text';
 import { StatusIcon } from './StatusIcon';
 
 interface Props {
@@ -6,15 +6,16 @@ interface Props {
   onOpenRun(runId: number): void;
 }
 
-/** A publish job's steps as they run, then its result (the error is shown by the view). */
+/** A publish job's steps as they run (a rollout's too), then its result (the error is shown by the view). */
 export function ProgressPanel({ progress, onOpenRun }: Props) {
+  const rollout = isRolloutJob(progress);
   return (
     <section
       className="publish-section publish-progress"
       aria-labelledby="publish-progress-title"
       data-status={progress.status}
     >
-      <h4 id="publish-progress-title">Publish</h4>
+      <h4 id="publish-progress-title">{rollout ? 'Start rollout' : 'Publish'}</h4>
       <p role="status" className="publish-headline">
         {progressHeadline(progress)}
       </p>
@@ -34,7 +35,8 @@ export function ProgressPanel({ progress, onOpenRun }: Props) {
       </ol>
       {progress.status === 'done' && progress.result && (
         <p className="publish-result" data-testid="publish-result">
-          Active on {progress.environment}: <strong>v{progress.result.version}</strong> ·{' '}
+          {rollout ? `Rolling out on ${progress.environment}: candidate ` : `Active on ${progress.environment}: `}
+          <strong>v{progress.result.version}</strong> ·{' '}
           <code title={progress.result.hash}>{shortHash(progress.result.hash)}</code>
         </p>
       )}

@@ -1,10 +1,15 @@
 import { useId } from 'react';
+import { RolloutOptions } from '../rollout/RolloutOptions';
+import { toRolloutRequest, type RolloutFormValues } from '../rollout/rollout-text';
 import { needsTypedConfirmation, publishBlocker, type Preview } from './publish-text';
 
 export interface PublishFormValues {
   message: string;
   confirm: string;
   pushSecrets: boolean;
+  /** Publish at once, or start a rollout (docs/publish.md, "Rollouts") with `rollout`'s settings. */
+  action: 'publish' | 'rollout';
+  rollout: RolloutFormValues;
 }
 
 interface Props {
@@ -15,22 +20,60 @@ interface Props {
   onPublish(): void;
 }
 
-/** The message, the keychain push for missing secrets, production's typed confirmation, Publish. */
+/**
+ * Publish or start a rollout, the message, the keychain push for missing secrets, production's typed
+ * confirmation, and the button that does it (disabled with the reason while something is missing).
+ */
 export function PublishForm({ preview, values, busy, onChange, onPublish }: Props) {
   const blockerId = useId();
   const environment = preview.environment;
   const secretsGate = preview.gates.find((gate) => gate.id === 'secrets');
   const missing = secretsGate?.status === 'fail' ? (secretsGate.missing ?? []) : [];
-  const blocker = publishBlocker(preview, values);
+  const rolloutChecked = values.action === 'rollout' ? toRolloutRequest(values.rollout) : null;
+  const rolloutProblems = rolloutChecked && 'problems' in rolloutChecked ? rolloutChecked.problems : {};
+  const blocker =
+    publishBlocker(preview, values) ??
+    (Object.keys(rolloutProblems).length > 0 ? 'Correct the rollout’s settings.' : null);
+  const rollingOut = values.action === 'rollout';
   return (
     <form
       className="form publish-form"
       aria-label={`Publish to ${environment}`}
+      data-action={values.action}
       onSubmit={(event) => {
         event.preventDefault();
         if (!blocker && !busy) onPublish();
       }}
     >
+      <fieldset className="publish-action" aria-label="How to publish">
+        <label className="radio">
+          <input
+            type="radio"
+            name={`${blockerId}-action`}
+            checked={!rollingOut}
+            onChange={() => onChange({ ...values, action: 'publish' })}
+          />
+          Publish
+          <span className="muted">every invocation gets the new version at once.</span>
+        </label>
+        <label className="radio">
+          <input
+            type="radio"
+            name={`${blockerId}-action`}
+            checked={rollingOut}
+            onChange={() => onChange({ ...values, action: 'rollout' })}
+          />
+          Start rollout…
+          <span className="muted">the new version takes a share first, and rolls back on its own past its limits.</span>
+        </label>
+      </fieldset>
+      {rollingOut && (
+        <RolloutOptions
+          values={values.rollout}
+          problems={rolloutProblems}
+          onChange={(rollout) => onChange({ ...values, rollout })}
+        />
+      )}
       {missing.length > 0 && (
         <label className="radio">
           <input
@@ -69,7 +112,13 @@ export function PublishForm({ preview, values, busy, onChange, onPublish }: Prop
           disabled={blocker !== null || busy}
           aria-describedby={blocker ? blockerId : undefined}
         >
-          {busy ? 'Publishing…' : `Publish to ${environment}`}
+          {busy
+            ? rollingOut
+              ? 'Starting…'
+              : 'Publishing…'
+            : rollingOut
+              ? `Start rollout on ${environment}`
+              : `Publish to ${environment}`}
         </button>
         {blocker && (
           <span id={blockerId} className="muted">

@@ -9,6 +9,7 @@ import {
   needsTypedConfirmation,
   newestFirst,
   progressHeadline,
+  versionKindLabel,
   publishBlocker,
   pullSummary,
   shortHash,
@@ -201,9 +202,40 @@ describe('progressHeadline', () => {
       'Published v2 (0123456789) to staging.',
     );
   });
+
+  it('speaks of a rollout when the job has a rollout step', () => {
+    const rollout: PublishProgress = {
+      ...base,
+      steps: [
+        { id: 'validate', label: 'Validate', status: 'pass' },
+        { id: 'rollout', label: 'Start the rollout', status: 'pending' },
+      ],
+    };
+    expect(progressHeadline(rollout)).toBe('Starting the rollout…');
+    expect(
+      progressHeadline({ ...rollout, status: 'done', result: { version: 3, hash: 'abcdef0123456', rolloutId: 'r1' } }),
+    ).toBe('Rollout of v3 (abcdef0123) started on staging.');
+    expect(
+      progressHeadline({ ...rollout, status: 'failed', steps: [{ id: 'rollout', label: 'Rollout', status: 'fail' }] }),
+    ).toBe('Rollout failed at “Rollout”.');
+  });
+});
+
+describe('versionKindLabel', () => {
+  it('labels promoted rollouts and rollbacks, not plain publishes', () => {
+    expect(versionKindLabel('rollout')).toBe('rollout');
+    expect(versionKindLabel('rollback')).toBe('rollback');
+    expect(versionKindLabel('publish')).toBeNull();
+    expect(versionKindLabel(undefined)).toBeNull();
+  });
 });
 
 describe('errorAdvice for publish jobs', () => {
+  it('sends a refused start to the running rollout', () => {
+    expect(errorAdvice({ code: 'ROLLOUT_RUNNING', message: 'a rollout is running' }, 'staging').hint).toContain(
+      'promote or abort it',
+    );
+  });
   it('does not repeat the core’s "meanwhile" message, and sends missing secrets back to review', () => {
     expect(
       errorAdvice({ code: 'PRECONDITION_FAILED', message: 'Someone published meanwhile: review the diff again' }, 's'),

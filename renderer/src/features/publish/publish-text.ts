@@ -104,6 +104,14 @@ export function errorAdvice(error: { code: string; message: string }, environmen
         message,
         hint: `${environment}’s runtime captured no events in this period and no event is pinned: choose a longer period, or pin events in the Events view.`,
       };
+    case 'ROLLOUT_RUNNING':
+      return {
+        message,
+        hint: `A rollout is running on ${environment}: promote or abort it (Rollout, below) before publishing or starting another.`,
+      };
+    case 'NO_ROLLOUT':
+    case 'ROLLOUT_ENDED':
+      return { message, hint: 'The rollout is no longer running: its last state is shown in the Rollout panel.' };
     default:
       return { message };
   }
@@ -201,15 +209,32 @@ export function pullSummary(result: { imported: number; duplicates: number; prob
   return parts.join(', ');
 }
 
+/** A job that starts a rollout has a `rollout` step where a publish has `publish`. */
+export function isRolloutJob(progress: PublishProgress): boolean {
+  return progress.steps.some((step) => step.id === 'rollout');
+}
+
 /** The step that failed, or is running, or the last one: what the progress headline names. */
 export function progressHeadline(progress: PublishProgress): string {
+  const rollout = isRolloutJob(progress);
+  const noun = rollout ? 'Rollout' : 'Publish';
   if (progress.status === 'done' && progress.result) {
-    return `Published v${progress.result.version} (${shortHash(progress.result.hash)}) to ${progress.environment}.`;
+    const hash = shortHash(progress.result.hash);
+    return rollout
+      ? `Rollout of v${progress.result.version} (${hash}) started on ${progress.environment}.`
+      : `Published v${progress.result.version} (${hash}) to ${progress.environment}.`;
   }
   if (progress.status === 'failed') {
     const step = progress.steps.find((candidate) => candidate.status === 'fail');
-    return step ? `Publish failed at “${step.label}”.` : 'Publish failed.';
+    return step ? `${noun} failed at “${step.label}”.` : `${noun} failed.`;
   }
   const running = progress.steps.find((candidate) => candidate.status === 'running');
-  return running ? `${running.label}…` : 'Publishing…';
+  return running ? `${running.label}…` : rollout ? 'Starting the rollout…' : 'Publishing…';
+}
+
+/** What a history entry was: a publish, a rollback, or a rollout's promoted candidate. */
+export function versionKindLabel(kind: VersionEntry['kind']): string | null {
+  if (kind === 'rollout') return 'rollout';
+  if (kind === 'rollback') return 'rollback';
+  return null;
 }
