@@ -14,6 +14,8 @@ import type { ConnectRuntime } from './runtime-connection';
 //   sent, so an edit made during the publish is not half-published;
 // - If-Match is the hash the user reviewed (publish.start's expectedHash, from the preview), else
 //   the one active when the job starts; a 412 fails the job: someone published meanwhile;
+// - with `rollout`, the same job starts a rollout instead of publishing (publish-steps.ts): the
+//   same gates, the same If-Match, one job per environment either way;
 // - one running job per environment (BUSY); jobs live in memory like replay jobs, the last 20
 //   are kept for publish.progress;
 // - a job pushes its progress (publish.steps) whenever a step changes and once when it ends, and
@@ -52,7 +54,7 @@ export class PublishJobs {
     if (this.closing) throw new ContractError('UNAVAILABLE', 'The studio core is shutting down.');
     const name = input.environment;
     const { client } = this.deps.connect(name);
-    requireConfirmation(name, input.confirm, 'publish');
+    requireConfirmation(name, input.confirm, input.rollout ? 'start a rollout' : 'publish');
     this.refuseBusy(name);
     // Taken now: the hash the user reviewed, else what is active at this moment (which also
     // checks the token and its publish scope before answering).
@@ -70,7 +72,12 @@ export class PublishJobs {
     if (this.closing) throw new ContractError('UNAVAILABLE', 'The studio core is shutting down.');
     this.refuseBusy(name);
     const jobId = randomUUID();
-    const progress: PublishProgress = { jobId, environment: name, status: 'running', steps: initialSteps(name) };
+    const progress: PublishProgress = {
+      jobId,
+      environment: name,
+      status: 'running',
+      steps: initialSteps(name, input.rollout),
+    };
     const push = () => this.deps.events.emit('publish.steps', structuredClone(progress));
     const steps = runPublishSteps(
       { ...this.deps, isClosing: () => this.closing },
@@ -82,6 +89,7 @@ export class PublishJobs {
         expectedHash,
         message: input.message,
         pushSecrets: input.pushSecrets ?? false,
+        ...(input.rollout ? { rollout: input.rollout } : {}),
       },
       push,
     );

@@ -5,12 +5,15 @@ import type { Workspace } from '../store';
 import { bundleHash } from '../../shared/engine/node/bundle-files';
 import { acknowledgementText, impactGate, validGate, type ImpactReview } from './gates';
 import { publishAuthor, PublishStop } from './publish-rules';
-import { RuntimeRequestError, type RuntimeClient } from './runtime-client';
+import { RuntimeRequestError, type RolloutRequest, type RuntimeClient } from './runtime-client';
+import type { RolloutView } from './runtime-rollout-answers';
 import { secretsStep } from './secret-push';
 import { suiteStep, type SuiteReplays } from './suite-gate';
 
-// One publish job's steps, in order: validate → secrets → suite → publish → record. The impact
-// gate (core/publish/gates.ts) is judged at the start of the publish step, just before the request,
+// One publish job's steps, in order: validate → secrets → suite → publish → record, or for a
+// rollout (docs/publish.md, "Rollouts") validate → secrets → suite → rollout → record: the same
+// gates, then POST /v1/rollouts instead of PUT /v1/bundle, with the same If-Match. The impact
+// gate (core/publish/gates.ts) is judged at the start of the publish (rollout) step, just before the request,
 // so that an impact acknowledged while the suite ran counts; its acknowledgements go into the
 // message the runtime's history and the workspace's record keep. Each step goes
 // pending → running → pass/fail/skipped; the first failure ends the job with its code and message
@@ -31,6 +34,8 @@ export interface PublishWork {
   expectedHash: string | null;
   message: string;
   pushSecrets: boolean;
+  /** Start this rollout of the bundle instead of publishing it. */
+  rollout?: RolloutRequest;
 }
 
 export interface PublishStepsDeps {
@@ -43,12 +48,19 @@ export interface PublishStepsDeps {
   impactReview(environment: string, hash: string): ImpactReview | null;
 }
 
-export function initialSteps(environment: string): Step[] {
+export function initialSteps(environment: string, rollout?: RolloutRequest): Step[] {
+  const send: Step = rollout
+    ? {
+        id: 'rollout',
+        label: `Start a ${rollout.mode} rollout on ${environment} (${rollout.percent}%)`,
+        status: 'pending',
+      }
+    : { id: 'publish', label: `Publish to ${environment}`, status: 'pending' };
   return [
     { id: 'validate', label: 'Pipeline is valid', status: 'pending' },
     { id: 'secrets', label: 'Secrets are set on the runtime', status: 'pending' },
     { id: 'suite', label: 'Pinned regression suite passes', status: 'pending' },
-    { id: 'publish', label: `Publish to ${environment}`, status: 'pending' },
+    send,
     { id: 'record', label: 'Record in the workspace history', status: 'pending' },
   ];
 }
@@ -89,16 +101,46 @@ export async function runPublishSteps(
       set('suite', status, detail),
     );
 
-    current = 'publish';
+    current = work.rollout ? 'rollout' : 'publish';
     if (deps.isClosing()) {
-      throw new PublishStop('UNAVAILABLE', 'The studio closed before publishing; nothing was published.');
+      throw new PublishStop(
+        'UNAVAILABLE',
+        `The studio closed before ${work.rollout ? 'starting the rollout' : 'publishing'}; nothing was sent.`,
+      );
     }
-    set('publish', 'running');
+    set(current, 'running');
     const review = deps.impactReview(name, bundleHash(work.bundle));
     const impact = impactGate(name, review);
-    if (impact.status === 'fail') throw new PublishStop('IMPACT_UNREVIEWED', `Not published: ${impact.detail}.`);
+    if (impact.status === 'fail')
+      throw new PublishStop('IMPACT_UNREVIEWED', `Not ${work.rollout ? 'rolled out' : 'published'}: ${impact.detail}.`);
     const message = withAcknowledgements(work.message, review);
-    const answer = await publishRequest({ ...work, message });
+    if (work.rollout) {
+      const started = await rolloutStep({ ...work, rollout: work.rollout, message }, progress, set);
+      current = 'record';
+      set('record', 'running');
+      const record = work.workspace.publishes.record({
+        environment: name,
+        hash: started.baseHash,
+        author: publishAuthor(),
+        message: rolloutRecordMessage(
+          `rollout ${started.id} started (${started.mode} ${started.percent}%, candidate version ${started.candidateVersion} ${started.candidateHash.slice(0, 12)})`,
+          message,
+        ),
+      });
+      progress.status = 'done';
+      set('record', 'pass', `workspace entry #${record.version} of ${name}: rollout started`);
+      return;
+    }
+    const answer = await sendRequest(
+      () =>
+        work.client.publish({
+          bundle: work.bundle,
+          expectedHash: work.expectedHash,
+          message,
+          author: publishAuthor(),
+        }),
+      name,
+    );
     progress.result = { version: answer.version, hash: answer.hash };
     set(
       'publish',
@@ -141,20 +183,59 @@ export async function runPublishSteps(
   }
 }
 
-/** PUT /v1/bundle with If-Match; the runtime's refusals become the job's codes. */
-async function publishRequest(work: PublishWork) {
+/**
+ * The rollout step: POST /v1/rollouts. Its record (in runPublishSteps) is a workspace history entry
+ * that says a rollout started and keeps the active hash, which a rollout leaves in place, so that
+ * the preview reports no drift while the rollout runs (docs/publish.md, "Rollouts").
+ */
+async function rolloutStep(
+  work: PublishWork & { rollout: RolloutRequest },
+  progress: PublishProgress,
+  set: (id: Step['id'], status: Step['status'], detail?: string) => void,
+): Promise<RolloutView> {
+  const name = progress.environment;
+  const started = await sendRequest(
+    () =>
+      work.client.startRollout({
+        bundle: work.bundle,
+        request: work.rollout,
+        expectedHash: work.expectedHash,
+        message: work.message,
+        author: publishAuthor(),
+      }),
+    name,
+  );
+  progress.result = { version: started.candidateVersion, hash: started.candidateHash, rolloutId: started.id };
+  const share =
+    started.mode === 'canary' ? `decides for ${started.percent}% of users` : `shadows ${started.percent}% of runs`;
+  set(
+    'rollout',
+    'pass',
+    `rollout ${started.id}: version ${started.candidateVersion} ${share}; version ${started.baseVersion} stays active`,
+  );
+  return started;
+}
+
+/** A workspace history entry's message for a rollout: what happened, then the user's words. */
+export function rolloutRecordMessage(what: string, message?: string): string {
+  return (message ? `${what}: ${message}` : what).slice(0, maxMessageLength);
+}
+
+/** A publish or rollout request; the runtime's refusals become the job's codes. */
+async function sendRequest<T>(send: () => Promise<T>, environment: string): Promise<T> {
   try {
-    return await work.client.publish({
-      bundle: work.bundle,
-      expectedHash: work.expectedHash,
-      message: work.message,
-      author: publishAuthor(),
-    });
+    return await send();
   } catch (error) {
     if (error instanceof RuntimeRequestError && error.status === 412) {
       throw new PublishStop(
         'PRECONDITION_FAILED',
         'Someone published meanwhile: review the diff again (the runtime no longer runs the version you reviewed).',
+      );
+    }
+    if (error instanceof RuntimeRequestError && error.runtimeCode === 'ROLLOUT_RUNNING') {
+      throw new PublishStop(
+        'ROLLOUT_RUNNING',
+        `A rollout is running on ${environment}: promote or abort the running rollout first; nothing was sent.`,
       );
     }
     if (error instanceof RuntimeRequestError && error.runtimeCode === 'SECRETS_MISSING') {
