@@ -10,8 +10,18 @@ export type {
   RollbackRequest,
   Runtime,
   RuntimeOptions,
+  StartRolloutRequest,
 } from './runtime';
 export type { HookAnswer } from './invoke';
+export type {
+  DifferenceJson,
+  DifferenceKind,
+  RolloutGuard,
+  RolloutJson,
+  RolloutMode,
+  RolloutState,
+  StickyKey,
+} from './rollout/rollout-types';
 export { RuntimeError, isRuntimeError, type RuntimeErrorCode } from './errors';
 export { parseRuntimeConfig, runtimeConfigSchema, type RuntimeConfig, type RuntimeConfigInput } from './config';
 export { createRuntimeServer, type RuntimeServer, type RuntimeServerOptions } from './server/runtime-server';

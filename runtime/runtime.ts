@@ -229,6 +229,7 @@ class ReferenceRuntime implements Runtime {
   async publish(request: PublishRequest): Promise<ActivationResult> {
     this.ensureOpen();
     await this.checkExpected(request.expectedHash);
+    await this.ensureNoRollout();
     const { bundle, hash } = await this.publishable(request.bundle);
     if (hash === this.active.hash && request.expectedHash === hash) return this.unchanged();
     return this.activate(request.expectedHash, {
@@ -253,6 +254,7 @@ class ReferenceRuntime implements Runtime {
     else await this.serially(() => this.refreshActive());
     const target = await this.storage.bundleVersion(request.version);
     if (!target) throw new RuntimeError('NOT_FOUND', `there is no version ${request.version}`);
+    await this.ensureNoRollout();
     await this.ensureSecretsKnown(target.bundle.secrets);
     const missing = target.bundle.secrets.filter((name) => !this.secrets.has(name));
     if (missing.length > 0) {
@@ -416,6 +418,19 @@ class ReferenceRuntime implements Runtime {
       await this.rollouts.refresh();
     }
     if (change.kind !== 'activated') await this.refreshSecrets();
+  }
+
+  /**
+   * ROLLOUT_RUNNING while a rollout runs, even for a publish or rollback that would change nothing:
+   * the active bundle is the rollout's base until its promote or abort. Memory is confirmed against
+   * the storage (the rollout may have ended through another instance); the storage's activate
+   * refuses a rollout this instance has not heard of yet.
+   */
+  private async ensureNoRollout(): Promise<void> {
+    if (!this.rollouts.running()) return;
+    await this.rollouts.refresh();
+    const running = this.rollouts.running();
+    if (running) throw rolloutRunningError(running.id);
   }
 
   /** The bundle checked exactly like a publish's: its rules and its declared secrets' values. */

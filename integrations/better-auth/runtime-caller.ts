@@ -15,6 +15,8 @@ export interface PipelineAnswer {
   accepted?: boolean;
   error?: { code: string; script?: string };
   traceId?: string;
+  /** The bundle version that decided (during a canary, possibly the candidate's); null: none active. */
+  version?: number | null;
 }
 
 export interface RuntimeCaller {

@@ -83,11 +83,12 @@ export class RolloutLifecycle {
 
   /** The newest rollout with every instance's counts; undefined before the first. */
   async current(): Promise<RolloutJson | undefined> {
+    // This instance's counts (and a rollback its guard decided) are written first, so that what it
+    // has served is in the answer.
+    await this.deps.controller.sync();
     const stored = await this.deps.storage.currentRollout();
     if (!stored) return undefined;
     this.deps.controller.apply(stored);
-    // This instance's counts are written first, so that what it has served is in the answer.
-    await this.deps.controller.sync();
     const rows = await this.deps.storage.rolloutCounts(stored.id);
     return rolloutJson(stored, mergeCounts(rows));
   }

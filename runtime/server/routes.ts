@@ -173,6 +173,7 @@ export const routes: Route[] = [
       const body = parseBody(invokeBodySchema, await readJson(context.req, bodyLimits.event));
       const answer = await context.runtime.runHook(context.params.hookId ?? '', body.event);
       const { hook: _hook, mode: _mode, ...rest } = answer;
+      // `version` names the bundle that decided (the candidate's during a canary, docs/rollouts.md).
       sendJson(context.res, answer.accepted ? 202 : 200, rest);
     },
   },
@@ -207,6 +208,20 @@ export const routes: Route[] = [
         ...(parsed.limit !== undefined ? { limit: parsed.limit } : {}),
       });
       sendJson(res, 200, toOtlpJson(traces, { serviceName: `pipeline-runtime/${runtime.config.source}` }));
+    },
+  },
+  {
+    // One trace (a tail row's, a rollout difference's): OTLP JSON with that trace alone.
+    method: 'GET',
+    pattern: /^\/v1\/traces\/([^/]+)$/,
+    params: ['traceId'],
+    scope: 'events:read',
+    async handle({ res, runtime, params }) {
+      const traceId = params.traceId ?? '';
+      // Trace ids are 32 lowercase hex characters; anything else is unknown without a lookup.
+      const trace = /^[0-9a-f]{32}$/.test(traceId) ? await runtime.trace(traceId) : undefined;
+      if (!trace) throw new HttpError(404, 'NOT_FOUND', 'this runtime keeps no such trace (never stored, or pruned)');
+      sendJson(res, 200, toOtlpJson([trace], { serviceName: `pipeline-runtime/${runtime.config.source}` }));
     },
   },
 ];
