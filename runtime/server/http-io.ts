@@ -98,3 +98,19 @@ export function parseEntityTags(header: string | undefined): '*' | string[] | un
   }
   return tags;
 }
+
+/** How the server ends each response a route left open (an event stream), when it closes. */
+const heldOpen = new WeakMap<ServerResponse, () => void>();
+
+/** Marks a response that stays open after its handler returns; `end` finishes it (a last message, then end). */
+export function holdOpen(res: ServerResponse, end: () => void): void {
+  heldOpen.set(res, end);
+}
+
+/** Ends a response left open, the way its route asked (else a plain end). */
+export function endHeldOpen(res: ServerResponse): void {
+  const end = heldOpen.get(res);
+  heldOpen.delete(res);
+  if (end) end();
+  else res.end();
+}

@@ -3,7 +3,7 @@ import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Runtime } from '../runtime';
 import { FailureLimiter } from './failure-limiter';
-import { HttpError, sendError } from './http-io';
+import { HttpError, endHeldOpen, sendError } from './http-io';
 import { toHttpError, type RequestContext } from './route-kit';
 import { routeTable } from './route-table';
 
@@ -13,6 +13,9 @@ import { routeTable } from './route-table';
 // Behind a TLS-terminating proxy (`behindProxy`), the client address is the last entry of
 // X-Forwarded-For (the one the proxy appended; earlier entries come from the client and prove
 // nothing) and requests that did not arrive over https (X-Forwarded-Proto) are refused.
+// A route may leave its response open when its handler returns (the live tail's event stream,
+// docs/live-tail.md): such responses are held here, and close() ends them first, since the server
+// cannot finish closing while they stay open.
 
 export interface RuntimeServerOptions {
   tls?: { cert: string | Buffer; key: string | Buffer };
@@ -32,6 +35,15 @@ export function createRuntimeServer(runtime: Runtime, options: RuntimeServerOpti
   const log = options.log ?? ((message: string) => process.stderr.write(`pipeline-runtime: ${message}\n`));
   const tls = options.tls;
   const hsts: Record<string, string> = tls ? { 'strict-transport-security': 'max-age=31536000' } : {};
+  const longLived = new Set<ServerResponse>();
+  let closing = false;
+
+  const endStream = (res: ServerResponse) => {
+    longLived.delete(res);
+    endHeldOpen(res);
+    // The stream's connection is not reused: ending it lets the client see the end at once.
+    res.socket?.end();
+  };
 
   const handler = (req: IncomingMessage, res: ServerResponse) => {
     for (const [name, value] of Object.entries(hsts)) res.setHeader(name, value);
@@ -111,6 +123,14 @@ export function createRuntimeServer(runtime: Runtime, options: RuntimeServerOpti
       context.token = token;
     }
     await route.handle(context);
+    if (!res.writableEnded && !res.destroyed) {
+      if (closing) {
+        endStream(res);
+        return;
+      }
+      longLived.add(res);
+      res.once('close', () => longLived.delete(res));
+    }
   }
 
   const server: http.Server = tls
@@ -138,7 +158,9 @@ export function createRuntimeServer(runtime: Runtime, options: RuntimeServerOpti
     },
     close() {
       return new Promise((resolve) => {
+        closing = true;
         server.close(() => resolve());
+        for (const res of [...longLived]) endStream(res);
         server.closeIdleConnections();
         // Requests in progress get a few seconds to finish; then their connections are cut.
         setTimeout(() => server.closeAllConnections(), 5000).unref();
