@@ -14,6 +14,7 @@ import { publishHandlers } from '../publish/publish-handlers';
 import { acceptOutcomeHandlers, eventLibraryHandlers } from '../replay/event-library';
 import { replayHandlers } from '../replay/replay-handlers';
 import { runHandlers } from '../replay/runs';
+import { rolloutHandlers } from '../rollout/rollout-handlers';
 import { traceHandlers } from '../replay/traces';
 import type { Handlers } from '../router';
 import type { StudioRoot } from './studio-root';
@@ -58,6 +59,7 @@ export function handlerMap(root: StudioRoot, host: StudioHost): Handlers {
       impactReview: root.impactReview,
       jobs: root.publishJobs,
     }),
+    ...rolloutHandlers({ connect: root.connect, workspace, watches: root.rolloutWatches, tails: root.tails }),
     ...impactHandlers({ impacts: root.impactJobs }),
     ...acceptOutcomeHandlers({
       workspace,

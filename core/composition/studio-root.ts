@@ -8,6 +8,8 @@ import { ImpactJobs } from '../impact/impact-jobs';
 import { PublishJobs } from '../publish/publish-jobs';
 import { runtimeConnector, type ConnectRuntime } from '../publish/runtime-connection';
 import { ReplayJobs } from '../replay/replay-jobs';
+import { RolloutWatches } from '../rollout/rollout-watches';
+import { TailSessions } from '../rollout/tail-sessions';
 import { Keychain, keychainLabel, RuntimeTokenStore, SecretStore } from '../secrets';
 import type { Workspace } from '../store';
 import { EnginePools } from './engine-pools';
@@ -47,6 +49,10 @@ export class StudioRoot {
   readonly impactJobs: ImpactJobs;
   /** An environment's runtime: its URL and its token, or NOT_FOUND / NO_RUNTIME_URL / NO_TOKEN. */
   readonly connect: ConnectRuntime;
+  /** The watched rollouts (rollouts.watch): close() stops their reads. */
+  readonly rolloutWatches: RolloutWatches;
+  /** The open live tails (tail.start): close() ends them. */
+  readonly tails: TailSessions;
 
   private readonly keychain: Keychain;
   private readonly opener: WorkspaceOpener;
@@ -83,6 +89,12 @@ export class StudioRoot {
       events: this.events,
       impactReview: this.impactReview,
     });
+    this.rolloutWatches = new RolloutWatches({
+      connect: this.connect,
+      hasEnvironment: (name) => this.workspace().environments.get(name) !== undefined,
+      events: this.events,
+    });
+    this.tails = new TailSessions({ connect: this.connect, events: this.events });
   }
 
   /** The latest impact of a bundle on an environment, for the publish's impact gate. */
@@ -129,7 +141,7 @@ export class StudioRoot {
 
   /**
    * Cancels a running replay (its run is marked cancelled while the workspace is still open) and
-   * the running impacts, lets
+   * the running impacts, ends the live tails and the rollout watches, lets
    * a running publish end, then stops the pools' workers and closes the workspace; the hosts call
    * it on shutdown. Twice is harmless.
    */
@@ -140,7 +152,8 @@ export class StudioRoot {
       // A running publish stops before its request (or waits for the answer and records it); its
       // suite replay, if any, is cancelled by the replay jobs' shutdown.
       const publishing = this.publishJobs.shutdown();
-      await Promise.all([this.replayJobs.shutdown(), this.impactJobs.shutdown()]);
+      this.tails.close();
+      await Promise.all([this.replayJobs.shutdown(), this.impactJobs.shutdown(), this.rolloutWatches.close()]);
       await publishing;
       await this.pools.close();
     } finally {
