@@ -78,8 +78,6 @@ export class ShadowRuns {
     this.deps.candidateFinished(live, hook, candidateRun);
     const kinds = outcomeDifferences(activeRun.outcome, candidateRun.outcome);
     if (kinds.length === 0) return;
-    recordDifference(live.counts, kinds);
-    live.dirty = true;
     const difference = await prepareDifference(this.deps.preparer, {
       rolloutId: live.stored.id,
       hook,
@@ -88,8 +86,11 @@ export class ShadowRuns {
       event,
       active: { outcome: activeRun.outcome, traceId: activeRun.traceId, masker: this.deps.masker(active) },
       candidate: { outcome: candidateRun.outcome, traceId: candidateRun.traceId, masker: this.deps.masker(candidate) },
-    });
+    }).catch(() => undefined);
+    // Counted with its row kept in the same step, so that counts never run ahead of the list.
     if (difference) this.deps.keep(difference);
     else this.deps.log(`rollout ${live.stored.id}: a difference of ${hook} could not be prepared for storage`);
+    recordDifference(live.counts, kinds);
+    live.dirty = true;
   }
 }
