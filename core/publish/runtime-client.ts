@@ -145,6 +145,9 @@ export class RuntimeClient extends RuntimeHttp {
     return rolloutOf(await this.rollout('POST', '/v1/rollouts', body, headers), this.url, 'POST /v1/rollouts');
   }
 
+  // Steering a rollout sends no author: the runtime records the token's name, as it does for a
+  // request without one (docs/runtime.md).
+
   /** The running (or last) rollout; null before the first. */
   async currentRollout(): Promise<RolloutView | null> {
     try {
@@ -155,18 +158,18 @@ export class RuntimeClient extends RuntimeHttp {
     }
   }
 
-  async setRolloutPercent(percent: number, author: string): Promise<RolloutView> {
-    const answer = await this.rollout('PATCH', '/v1/rollouts/current', { percent, author });
+  async setRolloutPercent(percent: number): Promise<RolloutView> {
+    const answer = await this.rollout('PATCH', '/v1/rollouts/current', { percent });
     return rolloutOf(answer, this.url, 'PATCH /v1/rollouts/current');
   }
 
-  async promoteRollout(author: string): Promise<RolloutView> {
-    const answer = await this.rollout('POST', '/v1/rollouts/current/promote', { author });
+  async promoteRollout(): Promise<RolloutView> {
+    const answer = await this.rollout('POST', '/v1/rollouts/current/promote');
     return rolloutOf(answer, this.url, 'POST /v1/rollouts/current/promote');
   }
 
-  async abortRollout(author: string): Promise<RolloutView> {
-    const answer = await this.rollout('POST', '/v1/rollouts/current/abort', { author });
+  async abortRollout(): Promise<RolloutView> {
+    const answer = await this.rollout('POST', '/v1/rollouts/current/abort');
     return rolloutOf(answer, this.url, 'POST /v1/rollouts/current/abort');
   }
 

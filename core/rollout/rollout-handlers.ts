@@ -42,11 +42,11 @@ export function rolloutHandlers(deps: RolloutHandlerDeps): Pick<Handlers, Rollou
     'rollouts.setPercent': async ({ environment, percent, confirm }) => {
       const runtime = client(environment);
       confirmProduction(environment, confirm, `change the share of a rollout on production`);
-      return { rollout: await runtime.setRolloutPercent(percent, publishAuthor()) };
+      return { rollout: await runtime.setRolloutPercent(percent) };
     },
     'rollouts.promote': (input) => promote(deps, input),
     'rollouts.abort': async ({ environment }) => ({
-      rollout: await client(environment).abortRollout(publishAuthor()),
+      rollout: await client(environment).abortRollout(),
     }),
     'rollouts.differences': async ({ environment, limit }) => ({
       differences: await client(environment).rolloutDifferences(limit),
@@ -64,7 +64,7 @@ async function promote(
   const name = input.environment;
   const { client } = deps.connect(name);
   confirmProduction(name, input.confirm, 'promote a rollout on production');
-  const rollout = await client.promoteRollout(publishAuthor());
+  const rollout = await client.promoteRollout();
   deps.workspace().publishes.record({
     environment: name,
     hash: rollout.candidateHash,
