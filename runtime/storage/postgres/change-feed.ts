@@ -15,8 +15,8 @@ import type { StorageChange } from '../types';
 // flow, a half-open socket after a network partition): no error, no notification, ever. TCP
 // keep-alive finds that eventually; the poll finds it within `safetyPollMs`: it runs a small query
 // on the LISTEN connection itself (a failure means the connection is gone: reconnect and resync),
-// and reports the active version and the secrets' fingerprint when they changed since the last
-// look, in case anything was missed. It is a backstop measured in tens of seconds (default 30 s,
+// and reports the active version, the secrets' fingerprint and the newest rollout's revision when
+// they changed since the last look, in case anything was missed. It is a backstop measured in tens of seconds (default 30 s,
 // one cheap query per instance), not how changes normally travel: NOTIFY delivers them in
 // milliseconds. 0 turns it off (tests that must prove NOTIFY did the work).
 
@@ -35,6 +35,14 @@ export function changePayload(change: StorageChange): string {
   return JSON.stringify(change);
 }
 
+/** What the safety poll compares between two looks. */
+interface Look {
+  version: number | null;
+  secrets: string;
+  rollout_id: string | null;
+  rollout_revision: number | null;
+}
+
 export class ChangeFeed {
   private readonly listeners = new Set<(change: StorageChange) => void>();
   private client: pg.Client | undefined;
@@ -44,7 +52,7 @@ export class ChangeFeed {
   private retryTimer: NodeJS.Timeout | undefined;
   private pollTimer: NodeJS.Timeout | undefined;
   private polling = false;
-  private seen: { version: number | null; secrets: string } | undefined;
+  private seen: Look | undefined;
 
   constructor(private readonly options: ChangeFeedOptions) {}
 
@@ -133,12 +141,16 @@ export class ChangeFeed {
     this.retryTimer.unref();
   }
 
-  private async look(client: pg.Client): Promise<{ version: number | null; secrets: string }> {
-    const { rows } = await client.query<{ version: number | null; secrets: string }>(
+  private async look(client: pg.Client): Promise<Look> {
+    const { rows } = await client.query<Look>(
       `SELECT (SELECT version FROM active_bundle WHERE slot = 1) AS version,
-              (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM secrets) AS secrets`,
+              (SELECT count(*) || ':' || COALESCE(max(updated_at), 0) FROM secrets) AS secrets,
+              newest.id AS rollout_id, newest.revision AS rollout_revision
+         FROM (SELECT 1) AS one
+         LEFT JOIN (SELECT id, revision FROM rollouts ORDER BY started_at DESC, candidate_version DESC LIMIT 1) AS newest
+           ON true`,
     );
-    return rows[0] ?? { version: null, secrets: '' };
+    return rows[0] ?? { version: null, secrets: '', rollout_id: null, rollout_revision: null };
   }
 
   private async poll(): Promise<void> {
@@ -153,6 +165,13 @@ export class ChangeFeed {
         this.emit({ kind: 'activated', version: now.version });
       }
       if (before && now.secrets !== before.secrets) this.emit({ kind: 'secrets' });
+      if (
+        now.rollout_id !== null &&
+        now.rollout_revision !== null &&
+        (now.rollout_id !== before?.rollout_id || now.rollout_revision !== before.rollout_revision)
+      ) {
+        this.emit({ kind: 'rollout', id: now.rollout_id, revision: now.rollout_revision });
+      }
     } catch (error) {
       // A query that fails on this connection means it is gone: the error handler reconnects.
       client.emit('error', error instanceof Error ? error : new Error(String(error)));
@@ -162,15 +181,33 @@ export class ChangeFeed {
   }
 }
 
-function parseChange(payload: string | undefined): StorageChange | undefined {
+/** Rollout ids are `ro_<random>`; anything longer is not one of ours. */
+const maxRolloutIdLength = 200;
+
+/** A notification's payload as a change; undefined for anything else sent on the channel. */
+export function parseChange(payload: string | undefined): StorageChange | undefined {
   try {
-    const value = JSON.parse(payload ?? '') as { kind?: unknown; version?: unknown };
-    if (value.kind === 'activated' && typeof value.version === 'number' && Number.isInteger(value.version)) {
+    const value = JSON.parse(payload ?? '') as { kind?: unknown; version?: unknown; id?: unknown; revision?: unknown };
+    if (value === null || typeof value !== 'object') return undefined;
+    if (value.kind === 'activated' && isPositiveInteger(value.version)) {
       return { kind: 'activated', version: value.version };
     }
     if (value.kind === 'secrets') return { kind: 'secrets' };
+    if (
+      value.kind === 'rollout' &&
+      typeof value.id === 'string' &&
+      value.id.length > 0 &&
+      value.id.length <= maxRolloutIdLength &&
+      isPositiveInteger(value.revision)
+    ) {
+      return { kind: 'rollout', id: value.id, revision: value.revision };
+    }
   } catch {
     // not ours
   }
   return undefined;
+}
+
+function isPositiveInteger(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }

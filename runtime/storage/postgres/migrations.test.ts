@@ -34,16 +34,43 @@ describe('PostgreSQL migrations', () => {
       await db.query(
         `INSERT INTO tokens (id, hash, scopes, name, created_at) VALUES ('i', '${'a'.repeat(64)}', '{}', '', 1)`,
       );
-      expect(await migratePostgres(db, postgresMigrations)).toEqual([4]);
+      expect(await migratePostgres(db, postgresMigrations, 4)).toEqual([4]);
+      await db.query(
+        `INSERT INTO bundle_versions (version, hash, published_at, author, kind) VALUES (1, 'h', 1, 'a', 'publish')`,
+      );
+      await db.query('UPDATE active_bundle SET version = 1');
+      expect(await migratePostgres(db, postgresMigrations)).toEqual([5]);
       expect((await db.query('SELECT hash FROM bundles')).rows).toEqual([{ hash: 'h' }]);
       expect((await db.query('SELECT value FROM meta')).rows).toEqual([{ value: 'v' }]);
       expect((await db.query('SELECT id FROM tokens')).rows).toEqual([{ id: 'i' }]);
+      expect((await db.query('SELECT version, kind, rollout_id FROM bundle_versions')).rows).toEqual([
+        { version: 1, kind: 'publish', rollout_id: null },
+      ]);
+      // 005: one running rollout at most; a version of kind rollout names its rollout, and only it.
+      const rollout = (id: string, state: string, candidate: number) =>
+        db.query(
+          `INSERT INTO rollouts (id, mode, percent, sticky_by, guard, state, started_at, author, base_version, base_hash,
+             candidate_version, candidate_hash, revision)
+           VALUES ($1, 'canary', 10, 'user.id', '{}', $2, 1, 'a', 1, 'h', $3, 'h', 1)`,
+          [id, state, candidate],
+        );
+      await rollout('ro_1', 'running', 2);
+      await expect(rollout('ro_2', 'running', 3)).rejects.toThrow(/rollouts_one_running/);
+      const promoted = (kind: string, rolloutId: string | null) =>
+        db.query(
+          `INSERT INTO bundle_versions (version, hash, published_at, author, kind, rollout_id) VALUES (2, 'h', 2, 'a', $1, $2)`,
+          [kind, rolloutId],
+        );
+      await expect(promoted('rollout', null)).rejects.toThrow(/bundle_versions_rollout_id_check/);
+      await expect(promoted('publish', 'ro_1')).rejects.toThrow(/bundle_versions_rollout_id_check/);
+      await expect(promoted('rollout', 'ro_nope')).rejects.toThrow(/foreign key/);
+      await promoted('rollout', 'ro_1');
     });
   });
 
   it('applies nothing twice, refuses an edited migration and a newer database', async () => {
     await withClient(await database.newUrl(), async (db) => {
-      expect(await migratePostgres(db)).toEqual([1, 2, 3, 4]);
+      expect(await migratePostgres(db)).toEqual([1, 2, 3, 4, 5]);
       expect(await migratePostgres(db)).toEqual([]);
       const edited = postgresMigrations.map((m, i) => (i === 1 ? { ...m, sql: `${m.sql}\n-- edited` } : m));
       await expect(migratePostgres(db, edited)).rejects.toThrow(/002-secrets was edited/);
@@ -56,7 +83,7 @@ describe('PostgreSQL migrations', () => {
     const opened = await Promise.all(Array.from({ length: 4 }, () => openPostgresStorage(url, { log: () => {} })));
     await withClient(url, async (db) => {
       expect((await db.query('SELECT version FROM schema_migrations ORDER BY version')).rows).toEqual(
-        [1, 2, 3, 4].map((version) => ({ version })),
+        [1, 2, 3, 4, 5].map((version) => ({ version })),
       );
     });
     // The key-check row: whichever instance wrote first, all read the same value.

@@ -91,6 +91,62 @@ CREATE TABLE traces (
 CREATE INDEX traces_started_at ON traces (started_at);
 `,
   },
+  {
+    version: 5,
+    name: '005-rollouts',
+    // As runtime.db's 005-rollouts (a promoted candidate is a version of kind `rollout` naming its
+    // rollout; at most one rollout runs), but PostgreSQL changes a CHECK in place.
+    sql: `
+CREATE TABLE rollouts (
+  id TEXT PRIMARY KEY,
+  mode TEXT NOT NULL CHECK (mode IN ('canary', 'shadow')),
+  percent INTEGER NOT NULL CHECK (percent BETWEEN 1 AND 100),
+  sticky_by TEXT NOT NULL,
+  guard TEXT NOT NULL,
+  state TEXT NOT NULL CHECK (state IN ('running', 'promoted', 'aborted', 'rolled-back')),
+  reason TEXT,
+  started_at BIGINT NOT NULL,
+  ended_at BIGINT,
+  author TEXT NOT NULL,
+  message TEXT NOT NULL DEFAULT '',
+  base_version INTEGER NOT NULL REFERENCES bundle_versions (version),
+  base_hash TEXT NOT NULL,
+  candidate_version INTEGER NOT NULL UNIQUE CHECK (candidate_version >= 1),
+  candidate_hash TEXT NOT NULL REFERENCES bundles (hash),
+  revision INTEGER NOT NULL CHECK (revision >= 1)
+);
+CREATE UNIQUE INDEX rollouts_one_running ON rollouts (state) WHERE state = 'running';
+CREATE INDEX rollouts_started_at ON rollouts (started_at);
+ALTER TABLE bundle_versions
+  DROP CONSTRAINT bundle_versions_kind_check,
+  ADD CONSTRAINT bundle_versions_kind_check CHECK (kind IN ('publish', 'rollback', 'rollout')),
+  ADD COLUMN rollout_id TEXT REFERENCES rollouts (id),
+  ADD CONSTRAINT bundle_versions_rollout_id_check CHECK ((kind = 'rollout') = (rollout_id IS NOT NULL));
+CREATE TABLE rollout_counts (
+  rollout_id TEXT NOT NULL REFERENCES rollouts (id),
+  instance_id TEXT NOT NULL,
+  counts TEXT NOT NULL,
+  updated_at BIGINT NOT NULL,
+  PRIMARY KEY (rollout_id, instance_id)
+);
+CREATE TABLE rollout_differences (
+  seq BIGSERIAL PRIMARY KEY,
+  id TEXT NOT NULL,
+  rollout_id TEXT NOT NULL REFERENCES rollouts (id),
+  at BIGINT NOT NULL,
+  hook TEXT NOT NULL,
+  kinds TEXT NOT NULL,
+  event TEXT NOT NULL,
+  active_outcome TEXT NOT NULL,
+  candidate_outcome TEXT NOT NULL,
+  active_trace_id TEXT NOT NULL,
+  candidate_trace_id TEXT NOT NULL,
+  UNIQUE (rollout_id, id)
+);
+CREATE INDEX rollout_differences_rollout_at ON rollout_differences (rollout_id, at);
+CREATE INDEX traces_trace_id ON traces (trace_id);
+`,
+  },
 ];
 
 /** Any constant: the advisory lock that serialises migration runs on one database. */

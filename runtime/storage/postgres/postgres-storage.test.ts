@@ -1,7 +1,8 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { exampleBundle } from '../../testing/harness';
-import { storageContract } from '../../testing/storage-contract';
+import { contractVersion, storageContract } from '../../testing/storage-contract';
+import { contractRollout } from '../../testing/storage-contract-rollouts';
 import { usePostgresDatabase } from '../../testing/use-postgres';
 import type { RuntimeStorage, StorageChange } from '../types';
 import { openPostgresStorage, parseDatabaseUrl, redactDatabaseUrl } from './postgres-storage';
@@ -96,6 +97,44 @@ describe('PostgreSQL runtime storage', () => {
     await b.close();
   });
 
+  it('reports every rollout change committed by another instance, and the promote as an activation', async () => {
+    const url = await database.newUrl();
+    const a = await openPostgresStorage(url, quiet);
+    const b = await openPostgresStorage(url, quiet);
+    const changes: StorageChange[] = [];
+    b.watch((change) => changes.push(change));
+    await eventually(() => changes.some((c) => c.kind === 'resync'), 'listening');
+    await a.activate(null, contractVersion('one'));
+    await eventually(() => changes.some((c) => c.kind === 'activated'), 'activated 1');
+
+    const rollout = (id: string, revision: number) => ({ kind: 'rollout', id, revision });
+    await a.startRollout('hash-one', contractRollout('c1'));
+    await a.setRolloutPercent('ro_c1', 40);
+    await a.endRollout('ro_c1', { state: 'aborted', reason: 'r', at: 3 });
+    // Refused changes roll back: nothing is announced for them.
+    expect(await a.setRolloutPercent('ro_c1', 50)).toBeUndefined();
+    expect((await a.startRollout('hash-other', contractRollout('c2'))).ok).toBe(false);
+    await a.startRollout('hash-one', contractRollout('c3'));
+    await a.putRolloutCounts('ro_c3', 'instance-a', {
+      active: { n: 1, errors: 0, buckets: [1] },
+      candidate: { n: 0, errors: 0, buckets: [] },
+      differences: { n: 0, allowToDeny: 0, denyToAllow: 0, reasonChanged: 0, dataChanged: 0 },
+      shadowSkipped: 0,
+    });
+    await a.promoteRollout('ro_c3', { at: 4, author: 'ada', message: '' });
+    await eventually(() => changes.some((c) => c.kind === 'activated' && c.version === 3), 'the promote');
+    expect(changes.filter((c) => c.kind === 'rollout' || c.kind === 'activated').slice(1)).toEqual([
+      rollout('ro_c1', 1),
+      rollout('ro_c1', 2),
+      rollout('ro_c1', 3),
+      rollout('ro_c3', 1),
+      rollout('ro_c3', 2),
+      { kind: 'activated', version: 3 },
+    ]);
+    await a.close();
+    await b.close();
+  });
+
   it('finds what it missed with the safety poll when notifications do not arrive', async () => {
     const url = await database.newUrl();
     const a = await openPostgresStorage(url, quiet);
@@ -114,9 +153,18 @@ describe('PostgreSQL runtime storage', () => {
     await admin.query(
       `INSERT INTO secrets (name, iv, tag, ciphertext, updated_at) VALUES ('S', '\\x${'00'.repeat(12)}', '\\x${'00'.repeat(16)}', '\\x01', 1)`,
     );
+    await admin.query(
+      `INSERT INTO rollouts (id, mode, percent, sticky_by, guard, state, started_at, author, base_version, base_hash,
+         candidate_version, candidate_hash, revision)
+       VALUES ('ro_x', 'canary', 5, 'user.id', '{}', 'running', 1, 'a', 1, 'h', 2, 'h', 1)`,
+    );
     await admin.end();
     await eventually(() => changes.some((c) => c.kind === 'activated' && c.version === 1), 'the poll');
     await eventually(() => changes.some((c) => c.kind === 'secrets'), 'the poll (secrets)');
+    await eventually(
+      () => changes.some((c) => c.kind === 'rollout' && c.id === 'ro_x' && c.revision === 1),
+      'the poll (rollout)',
+    );
     await a.close();
     await b.close();
   });

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import type { HookId } from '../../../shared/hooks';
+import type { NewRollout, RolloutCounts, StoredDifference, StoredRollout } from '../../rollout/rollout-types';
 import type {
   ActivateResult,
   BundleVersionRecord,
@@ -7,6 +8,7 @@ import type {
   NewBundleVersion,
   RetentionPolicy,
   RuntimeStorage,
+  StartRolloutResult,
   StorageChange,
   StoredBundleVersion,
   StoredEvent,
@@ -25,13 +27,16 @@ import {
 } from '../rows';
 import { ChangeFeed, changeChannel, changePayload } from './change-feed';
 import { migratePostgres } from './migrations';
+import { lockActivePointer, nextVersionNumber, PostgresRollouts, runningRolloutId } from './postgres-rollouts';
+import { inTransaction } from './transaction';
 
 // RuntimeStorage on PostgreSQL (node-postgres), for several runtime instances sharing one
 // database (docs/deployment.md). The same tables as runtime.db; what differs:
 // - `activate` locks the one active-pointer row (`FOR UPDATE`) for the whole compare-and-swap, so
 //   publishes from every instance are serialised on it, and NOTIFYs inside the transaction:
 //   PostgreSQL delivers the notification when (and only if) the swap commits;
-// - `putSecret` notifies the same way; `watch` reports both (change-feed.ts);
+// - `putSecret` notifies the same way, and so does every rollout change (postgres-rollouts.ts);
+//   `watch` reports them all (change-feed.ts);
 // - bundles are kept as the exact JSON text that was published (not jsonb, which reorders keys
 //   and drops duplicates), so the bundle read back is the bundle whose hash was checked;
 // - captured events and traces go in one multi-row INSERT per batch (unnest of arrays): the pool
@@ -156,13 +161,16 @@ export async function openPostgresStorage(
 
 export class PostgresRuntimeStorage implements RuntimeStorage {
   private closed = false;
+  private readonly rollouts: PostgresRollouts;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly feed: ChangeFeed,
     /** The URL's password (as written there), hidden from ping's error messages. */
     private readonly password = '',
-  ) {}
+  ) {
+    this.rollouts = new PostgresRollouts(pool);
+  }
 
   async activeVersion(): Promise<StoredBundleVersion | undefined> {
     const { rows } = await this.pool.query<VersionRow & { content: string }>(
@@ -193,11 +201,7 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
       // The pointer row is locked until the commit: a publisher on any instance waits here, then
       // reads the pointer as the winner left it (READ COMMITTED re-reads a row it waited for).
       // Locked alone, not joined: the hash is read by the next statement, with a fresh snapshot.
-      const pointer = await client.query<{ version: number | null }>(
-        'SELECT version FROM active_bundle WHERE slot = 1 FOR UPDATE',
-      );
-      if (pointer.rows.length === 0) throw new Error('the active_bundle row is missing: the schema was altered');
-      const current = pointer.rows[0]?.version ?? null;
+      const current = await lockActivePointer(client);
       let activeHash: string | null = null;
       if (current !== null) {
         const { rows } = await client.query<{ hash: string }>('SELECT hash FROM bundle_versions WHERE version = $1', [
@@ -205,15 +209,15 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
         ]);
         activeHash = rows[0]?.hash ?? null;
       }
+      // While a rollout runs, only its promote changes the active bundle.
+      const rolloutId = await runningRolloutId(client);
+      if (rolloutId !== undefined) return { ok: false, activeHash, rolloutId };
       if (activeHash !== expectedHash) return { ok: false, activeHash };
       await client.query('INSERT INTO bundles (hash, content) VALUES ($1, $2) ON CONFLICT (hash) DO NOTHING', [
         next.hash,
         JSON.stringify(next.bundle),
       ]);
-      const { rows } = await client.query<{ version: number }>(
-        'SELECT COALESCE(MAX(version), 0) + 1 AS version FROM bundle_versions',
-      );
-      const version = rows[0]?.version ?? 1;
+      const version = await nextVersionNumber(client);
       await client.query(
         `INSERT INTO bundle_versions (version, hash, published_at, author, message, kind, restored_from)
          VALUES ($1, $2, $3, $4, $5, $6, $7)`,
@@ -234,6 +238,48 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
       if (next.restoredFrom !== undefined) record.restoredFrom = next.restoredFrom;
       return { ok: true, active: record };
     });
+  }
+
+  startRollout(expectedHash: string, next: NewRollout): Promise<StartRolloutResult> {
+    return this.rollouts.start(expectedHash, next);
+  }
+
+  currentRollout(): Promise<StoredRollout | undefined> {
+    return this.rollouts.current();
+  }
+
+  setRolloutPercent(id: string, percent: number): Promise<StoredRollout | undefined> {
+    return this.rollouts.setPercent(id, percent);
+  }
+
+  endRollout(
+    id: string,
+    end: { state: 'aborted' | 'rolled-back'; reason: string; at: number },
+  ): Promise<StoredRollout | undefined> {
+    return this.rollouts.end(id, end);
+  }
+
+  promoteRollout(
+    id: string,
+    promotion: { at: number; author: string; message: string },
+  ): Promise<{ rollout: StoredRollout; active: StoredBundleVersion } | undefined> {
+    return this.rollouts.promote(id, promotion);
+  }
+
+  putRolloutCounts(rolloutId: string, instanceId: string, counts: RolloutCounts): Promise<void> {
+    return this.rollouts.putCounts(rolloutId, instanceId, counts, Date.now());
+  }
+
+  rolloutCounts(rolloutId: string): Promise<RolloutCounts[]> {
+    return this.rollouts.counts(rolloutId);
+  }
+
+  appendDifferences(differences: readonly StoredDifference[], keep: number): Promise<void> {
+    return this.rollouts.appendDifferences(differences, keep);
+  }
+
+  differences(rolloutId: string, limit: number): Promise<StoredDifference[]> {
+    return this.rollouts.differences(rolloutId, limit);
   }
 
   async putSecret(secret: StoredSecret): Promise<void> {
@@ -334,6 +380,17 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
     return rows.map(({ traceId, hook, startedAt, json }) => ({ traceId, hook, startedAt, json }));
   }
 
+  async trace(traceId: string): Promise<StoredTrace | undefined> {
+    // The newest if an id was ever stored twice (trace ids are random: it should not happen).
+    const { rows } = await this.pool.query<StoredTrace>(
+      `SELECT trace_id AS "traceId", hook, started_at AS "startedAt", json FROM traces WHERE trace_id = $1
+       ORDER BY seq DESC LIMIT 1`,
+      [traceId],
+    );
+    const row = rows[0];
+    return row ? { traceId: row.traceId, hook: row.hook, startedAt: row.startedAt, json: row.json } : undefined;
+  }
+
   async prune(policy: RetentionPolicy, now: number): Promise<{ events: number; traces: number }> {
     return this.transaction(async (client) => {
       // Every instance prunes on its own timer; one round at a time is enough.
@@ -428,25 +485,8 @@ export class PostgresRuntimeStorage implements RuntimeStorage {
     return text;
   }
 
-  /** BEGIN … COMMIT on one pooled connection; ROLLBACK on failure (a broken connection is discarded). */
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    let result: T;
-    try {
-      await client.query('BEGIN');
-      result = await work(client);
-      await client.query('COMMIT');
-    } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-        client.release();
-      } catch (rollbackError) {
-        client.release(rollbackError instanceof Error ? rollbackError : true);
-      }
-      throw error;
-    }
-    client.release();
-    return result;
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work);
   }
 }
 
