@@ -111,7 +111,7 @@ export class TailSampler {
     return matching === 0 ? 1 : (this.previous.sent + this.current.sent) / matching;
   }
 
-  /** Starts a new window once the current one is over; true when the follower should hear of it. */
+  /** Starts a new window once the current one is over; true when it did (the share may have changed). */
   private roll(): boolean {
     const now = this.options.now();
     const elapsed = now - this.windowStart;
@@ -126,7 +126,7 @@ export class TailSampler {
       // The connection has not taken what it was sent: whatever the traffic, send less.
       this.stride = Math.min(maxStride, Math.max(this.stride, before * 2));
     }
-    return this.stride !== before || this.dropped !== this.announced.dropped || this.rate() !== this.announced.rate;
+    return true;
   }
 
   /** The narrowest stride whose share of `matching` fits the window's budget, with headroom. */
@@ -145,8 +145,11 @@ export class TailSampler {
     this.tokens = Math.min(this.options.maxRate, this.tokens + (elapsed * this.options.maxRate) / 1000);
   }
 
-  private announce(): SamplingReport {
-    this.announced = { rate: this.rate(), dropped: this.dropped };
+  /** The share and count now, unless they are what the follower was last told. */
+  private announce(): SamplingReport | undefined {
+    const rate = this.rate();
+    if (rate === this.announced.rate && this.dropped === this.announced.dropped) return undefined;
+    this.announced = { rate, dropped: this.dropped };
     return { ...this.announced };
   }
 }
