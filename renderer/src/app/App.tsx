@@ -23,6 +23,7 @@ const RunsView = lazy(() => import('../features/runs/RunsView').then((m) => ({ d
 const TracesView = lazy(() => import('../features/traces/TracesView').then((m) => ({ default: m.TracesView })));
 const SecretsView = lazy(() => import('../features/secrets/SecretsView').then((m) => ({ default: m.SecretsView })));
 const PublishView = lazy(() => import('../features/publish/PublishView').then((m) => ({ default: m.PublishView })));
+const TailView = lazy(() => import('../features/tail/TailView').then((m) => ({ default: m.TailView })));
 
 type Info = ChannelOutput<'app.info'>;
 
@@ -81,7 +82,7 @@ export function App() {
 
   useEffect(() => {
     const onKeyDown = (event: KeyboardEvent) => {
-      const digit = /^Digit([1-7])$/.exec(event.code);
+      const digit = /^Digit([1-8])$/.exec(event.code);
       if (event.altKey && !event.ctrlKey && !event.metaKey && digit?.[1]) {
         const target = views[Number(digit[1]) - 1];
         if (target) {
@@ -166,6 +167,7 @@ export function App() {
                 {view === 'traces' && <TracesView selectedTraceId={openTraceId} onSelectTrace={setOpenTraceId} />}
                 {view === 'secrets' && <SecretsView />}
                 {view === 'publish' && <PublishView onNavigate={setView} />}
+                {view === 'tail' && <TailView onNavigate={setView} />}
               </Suspense>
             </StudioDataContext>
           )}

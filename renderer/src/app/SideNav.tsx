@@ -5,7 +5,7 @@ interface Props {
   onSelect(view: ViewId): void;
 }
 
-/** The studio's sections; Alt+1…7 from anywhere, arrows within the list. */
+/** The studio's sections; Alt+1…8 from anywhere, arrows within the list. */
 export function SideNav({ current, onSelect }: Props) {
   const onKeyDown = (event: React.KeyboardEvent<HTMLUListElement>) => {
     if (event.key !== 'ArrowDown' && event.key !== 'ArrowUp') return;
