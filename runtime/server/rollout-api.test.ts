@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bundleHash } from '../../shared/engine/node/bundle-files';
+import type { RuntimeConfigInput } from '../config';
 import { api, useServedRuntime, useTempDirs, type ApiResponse } from '../testing/harness';
 import {
   allowing,
@@ -30,8 +31,8 @@ const serve = useServedRuntime();
 const long = 180_000;
 
 /** A runtime serving `base` as version 1. */
-async function servedWith(base = allowing('base')) {
-  const served = await serve(tempDir());
+async function servedWith(base = allowing('base'), config: RuntimeConfigInput = {}) {
+  const served = await serve(tempDir(), { config });
   expect((await publishOn(served, base)).status).toBe(201);
   return served;
 }
@@ -76,20 +77,36 @@ describe('canary rollouts', () => {
   );
 
   it(
-    'sticks by the field stickyBy names, and lets the active bundle decide an event without a key',
+    'sticks by the field stickyBy names, and falls back from user.id to user.email',
     async () => {
       const served = await servedWith();
-      const rollout = await startedRollout(served, {
+      const byIp = await startedRollout(served, {
         bundle: denying('candidate'),
         mode: 'canary',
         percent: 50,
         stickyBy: 'request.ip',
       });
-      expect(rollout.stickyBy).toBe('request.ip');
-      // One address, many users: one version for all of them.
-      const versions = new Set<number | null>();
-      for (const user of userIds(40)) versions.add((await invoke(served, signinEvent(user, '198.51.100.4'))).version);
-      expect(versions.size).toBe(1);
+      expect(byIp.stickyBy).toBe('request.ip');
+      // One address, many users: one version for all of them; many addresses: both versions.
+      const oneAddress = await Promise.all(
+        userIds(40).map((user) => invoke(served, signinEvent(user, '198.51.100.4'))),
+      );
+      expect(new Set(oneAddress.map((answer) => answer.version)).size).toBe(1);
+      const addresses = Array.from({ length: 100 }, (_, i) => `198.51.100.${i + 1}`);
+      const spread = await Promise.all(addresses.map((ip) => invoke(served, signinEvent('same-user', ip))));
+      expect(new Set(spread.map((answer) => answer.version))).toEqual(new Set([1, byIp.candidateVersion]));
+      expect((await steer(served, 'abort')).status).toBe(200);
+
+      // The default key is user.id; an event without one is decided by its user.email.
+      const byUser = await startedRollout(served, { bundle: denying('candidate'), mode: 'canary', percent: 50 });
+      const withoutId = (email: string, ip: string) => ({ request: { ip }, user: { email }, method: 'password' });
+      const byEmail = new Set<number | null>();
+      for (const email of userIds(16, 'no-id').map((name) => `${name}@example.com`)) {
+        const answers = await Promise.all(addresses.slice(0, 8).map((ip) => invoke(served, withoutId(email, ip))));
+        expect(new Set(answers.map((answer) => answer.version)).size).toBe(1);
+        byEmail.add(answers[0]?.version ?? null);
+      }
+      expect(byEmail).toEqual(new Set([1, byUser.candidateVersion]));
     },
     long,
   );
@@ -99,7 +116,8 @@ describe('shadow rollouts', () => {
   it(
     'answers from the active bundle as without a rollout, and lists what the candidate decided differently',
     async () => {
-      const served = await servedWith();
+      // Room for every shadow run: none is skipped, so each one's difference must show.
+      const served = await servedWith(allowing('base'), { rollouts: { shadowConcurrency: 32 } });
       const users = userIds(20, 'shadow-user');
       const without = await invokeEach(served, users, 1);
 
@@ -311,12 +329,10 @@ describe('refusals', () => {
         ['POST', '/v1/rollouts/current/abort'],
         ['GET', '/v1/rollouts/current/differences'],
       ] as const) {
-        expect({ path, status: (await api(served.url, method, path, { body: { percent: 5 } })).status }).toEqual({
-          path,
-          status: 401,
-        });
+        const body = method === 'GET' ? {} : { body: { percent: 5 } };
+        expect({ path, status: (await api(served.url, method, path, body)).status }).toEqual({ path, status: 401 });
         const scoped = path.endsWith('differences') ? invokeOnly : readOnly;
-        const status = (await api(served.url, method, path, { token: scoped, body: { percent: 5 } })).status;
+        const status = (await api(served.url, method, path, { token: scoped, ...body })).status;
         expect({ path, status }).toEqual({ path, status: 403 });
       }
       expect((await api(served.url, 'GET', '/v1/rollouts/current/differences', { token: readOnly })).status).toBe(200);
