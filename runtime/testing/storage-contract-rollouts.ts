@@ -177,6 +177,27 @@ export function rolloutStorageContract(open: () => Promise<ContractStore>): void
     await b.close();
   });
 
+  it('lets one of two connections end a rollout: a promote and a rollback racing', async () => {
+    const { storage: a, another } = await open();
+    const b = await another();
+    await a.activate(null, version('base'));
+    for (let round = 0; round < 4; round++) {
+      const base = (await a.activeVersion())?.hash ?? '';
+      const started = await a.startRollout(base, contractRollout(`c${round}`, { startedAt: round }));
+      const id = started.ok ? started.rollout.id : 'none';
+      const [promoted, rolledBack] = await Promise.all([
+        a.promoteRollout(id, { at: 10, author: 'ada', message: '' }),
+        b.endRollout(id, { state: 'rolled-back', reason: 'error rate', at: 10 }),
+      ]);
+      expect([promoted, rolledBack].filter((r) => r !== undefined)).toHaveLength(1);
+      const ended = await b.currentRollout();
+      expect(ended).toMatchObject({ id, state: promoted ? 'promoted' : 'rolled-back', revision: 2 });
+      expect((await b.activeVersion())?.hash).toBe(promoted ? `hash-c${round}` : base);
+    }
+    await a.close();
+    await b.close();
+  });
+
   it('keeps every instance counts per rollout, replacing each instance own row', async () => {
     const { storage } = await open();
     await storage.activate(null, version('one'));
