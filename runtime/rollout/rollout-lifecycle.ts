@@ -48,6 +48,9 @@ export class RolloutLifecycle {
       throw new RuntimeError('NO_ACTIVE_BUNDLE', 'a rollout runs beside an active bundle: publish one first');
     }
     await this.deps.checkExpected(request.expectedHash);
+    // Memory is confirmed against the storage before refusing (it may have ended elsewhere); the
+    // storage's start refuses one this instance has not heard of yet.
+    if (this.deps.controller.running()) await this.deps.controller.refresh();
     const running = this.deps.controller.running();
     if (running) throw rolloutRunningError(running.id);
     const { bundle, hash } = await this.deps.publishable(request.bundle);
