@@ -66,9 +66,9 @@ interface Follower {
 export class TailHub {
   readonly maxFollowers: number;
   readonly maxRate: number;
+  readonly softBacklogBytes: number;
   private readonly now: () => number;
   private readonly windowMs: number;
-  private readonly softBacklogBytes: number;
   private readonly log: (message: string) => void;
   private readonly active = new Set<Follower>();
 

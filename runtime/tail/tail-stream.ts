@@ -7,7 +7,9 @@ import type { FinishedInvocation } from './tail-types';
 // response stays open after the handler returns, until the client goes, the connection stops
 // taking what it is sent (cut past `maxBufferedBytes`), or the server closes (runtime-server.ts
 // ends every response still open). What the connection has not taken yet is the hub's measure
-// of a slow follower (its backlog), so a slow reader is sampled before it is cut.
+// of a slow follower (its backlog), so a slow reader is sampled before it is cut; one that holds
+// more than the hub's soft limit unsent and took nothing between two heartbeats has stopped
+// reading and is cut too (sampling keeps it from ever reaching the hard cap).
 
 export interface TailStreamOptions {
   filter: TailFilter;
@@ -85,8 +87,10 @@ export function openTailStream(res: ServerResponse, hub: TailHub, options: TailS
     ended = true;
     stopFollowing();
   };
+  let written = 0;
   const write = (text: string) => {
     if (ended) return;
+    written += Buffer.byteLength(text);
     res.write(text);
     if (res.writableLength > options.maxBufferedBytes) {
       // A client that stopped reading is cut rather than buffered for without end; it may reconnect.
@@ -103,7 +107,20 @@ export function openTailStream(res: ServerResponse, hub: TailHub, options: TailS
     ...(options.maxRate !== undefined ? { maxRate: options.maxRate } : {}),
     backlog: () => res.writableLength,
   });
+  // What the connection took between two heartbeats: what was written, less what is still unsent.
+  let writtenAtLastBeat = written;
+  let backlogAtLastBeat = res.writableLength;
   const heartbeat = setInterval(() => {
+    const backlog = res.writableLength;
+    const taken = written - writtenAtLastBeat - (backlog - backlogAtLastBeat);
+    if (backlog > hub.softBacklogBytes && taken <= 0) {
+      // Sampled down to nothing, and still nothing taken for a whole interval: it stopped reading.
+      finish();
+      res.destroy();
+      return;
+    }
+    writtenAtLastBeat = written;
+    backlogAtLastBeat = backlog;
     write(': heartbeat\n\n');
     subscription.tick();
   }, options.heartbeatMs);
