@@ -200,8 +200,11 @@ export class RolloutController {
     if (live.rollBack) {
       const ended = await storage.endRollout(live.stored.id, { state: 'rolled-back', ...live.rollBack });
       live.rollBack = undefined;
-      if (ended) this.apply(ended);
-      else if (this.live === live) await this.refresh();
+      // A newer rollout may be followed by now: this one's end must not replace it.
+      if (this.live !== live) {
+        if (ended) live.stored = ended;
+      } else if (ended) this.apply(ended);
+      else await this.refresh();
     }
     if (live.dirty) {
       const snapshot = cloneCounts(live.counts);
