@@ -217,6 +217,29 @@ describe('a secret value set through secrets.set', () => {
       expect((await fail(channel, { impactId: 'none' })).code).toBe('NOT_FOUND');
     }
     expect((await fail('events.acceptOutcome', { id: 'evt-1', impactId: 'none' })).code).toBe('NOT_FOUND');
+    // The rollout and live tail channels (against a real runtime in core/rollout/): with no runtime
+    // URL they answer with their errors; a watch pushes the error instead, also scanned here.
+    for (const channel of ['rollouts.status', 'rollouts.abort', 'rollouts.promote', 'tail.start'] as const) {
+      expect((await fail(channel, { environment: 'staging' })).code).toBe('NO_RUNTIME_URL');
+    }
+    expect((await fail('rollouts.differences', { environment: 'staging' })).code).toBe('NO_RUNTIME_URL');
+    expect((await fail('rollouts.setPercent', { environment: 'staging', percent: 50 })).code).toBe('NO_RUNTIME_URL');
+    expect((await fail('runtime.trace', { environment: 'staging', traceId: 'a'.repeat(32) })).code).toBe(
+      'NO_RUNTIME_URL',
+    );
+    const watched = new Promise<string>((resolve) => {
+      const stop = h.core.events.subscribe((event) => {
+        if (event.name !== 'rollout.status') return;
+        stop();
+        resolve(JSON.stringify(event.payload));
+      });
+    });
+    expect(await call('rollouts.watch', { environment: 'staging' })).toEqual({ watching: true });
+    const status = await watched;
+    expect(status).toContain('NO_RUNTIME_URL');
+    expect(status).not.toContain(value);
+    expect(await call('rollouts.unwatch', { environment: 'staging' })).toEqual({ watching: false });
+    expect(await call('tail.stop', { tailId: 'none' })).toEqual({ stopped: false });
     await call('secrets.delete', { environment: 'staging', name: 'API_KEY' });
     expect([...called].sort()).toEqual([...channelNames].sort());
 
