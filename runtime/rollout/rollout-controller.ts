@@ -72,7 +72,7 @@ export class RolloutController {
     return this.live;
   }
 
-  /** One invocation, decided by the active bundle or the candidate (docs/rollouts.md, "Routing"). */
+  /** One invocation, decided by the active bundle or the candidate (docs/rollouts.md, "Which bundle decides"). */
   invoke(active: ActivePlanSet, hook: HookId, event: JsonObject): Promise<HookAnswer> {
     // One read: this invocation follows the rollout as it was when it arrived.
     const live = this.live;
@@ -113,6 +113,9 @@ export class RolloutController {
       if (stored.state !== 'running') this.stop(live);
       return;
     }
+    // An older rollout read before a newer one was applied (candidate versions come from the one
+    // sequence of bundle versions, so a later rollout always has a higher one).
+    if (live && stored.candidateVersion < live.stored.candidateVersion) return;
     if (live?.routing) this.stop(live);
     this.live = followRollout(stored, this.deps.config);
     if (stored.state === 'running')
@@ -142,11 +145,6 @@ export class RolloutController {
       this.deps.log(`rollout counts: ${error instanceof Error ? error.message : String(error)}`);
     });
     return this.syncing;
-  }
-
-  /** Differences waiting to be written (newest last), then written. */
-  async flushDifferences(): Promise<void> {
-    await this.sync();
   }
 
   async close(): Promise<void> {
