@@ -48,6 +48,8 @@ test('live tail: rows arrive as the runtime answers, filter by outcome, pause co
   await tail.filters.getByRole('checkbox', { name: 'deny' }).check();
   await tail.filters.getByRole('button', { name: 'Apply filters' }).click();
   await expect(tail.rows()).toHaveCount(1);
+  // What the runtime answers before the new tail is open is not part of it.
+  await expect(page.getByTestId('tail-phase')).toHaveText('Live on staging', { timeout: 15_000 });
   await allow();
   await deny();
   await expect(tail.rows('deny')).toHaveCount(2);
@@ -72,8 +74,10 @@ test('live tail: rows arrive as the runtime answers, filter by outcome, pause co
   });
   await expect(tail.trace.getByRole('treegrid', { name: 'Spans' })).toContainText('block-disposable');
   await page.screenshot({ path: test.info().outputPath('2-trace.png') });
-  await tail.trace.getByRole('button', { name: 'Close the trace' }).click();
+  // Escape closes it, the focus still on the list.
+  await page.keyboard.press('Escape');
   await expect(tail.trace).toBeHidden();
+  await expect(tail.list).toBeFocused();
 
   await tail.filters.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByTestId('tail-phase')).toHaveText('Stopped');

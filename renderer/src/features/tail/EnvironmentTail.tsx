@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useStudioData } from '../../app/studio-data';
 import { ErrorNotice } from '../publish/ErrorNotice';
 import { RuntimeTrace } from '../rollout/RuntimeTrace';
@@ -21,6 +21,11 @@ export function EnvironmentTail({ environment, onOpenSettings }: Props) {
   const [applied, setApplied] = useState<TailFilter | null>(null);
   const [activeKey, setActiveKey] = useState<number | null>(null);
   const [opened, setOpened] = useState<TailRow | null>(null);
+  const traceSection = useRef<HTMLElement>(null);
+  // The trace opens below the list: brought into view, while the focus stays on the list.
+  useEffect(() => {
+    if (opened) traceSection.current?.scrollIntoView({ block: 'nearest' });
+  }, [opened]);
   const checked = toTailFilter(
     form,
     hooks.hooks.map((hook) => hook.id),
@@ -39,7 +44,15 @@ export function EnvironmentTail({ environment, onOpenSettings }: Props) {
   };
 
   return (
-    <div className="tail-environment" data-tail-state={phase}>
+    <div
+      className="tail-environment"
+      data-tail-state={phase}
+      onKeyDown={(event) => {
+        // Escape closes the trace, from the list as from the trace; a field keeps its own Escape.
+        const inField = event.target instanceof HTMLElement && /^(INPUT|SELECT|TEXTAREA)$/.test(event.target.tagName);
+        if (event.key === 'Escape' && opened && !inField) setOpened(null);
+      }}
+    >
       <form
         className="tail-controls"
         aria-label="Tail filters"
@@ -102,13 +115,7 @@ export function EnvironmentTail({ environment, onOpenSettings }: Props) {
         onOpen={(row) => setOpened(row)}
       />
       {opened && (
-        <section
-          className="tail-trace"
-          aria-label="Trace of the chosen invocation"
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') setOpened(null);
-          }}
-        >
+        <section ref={traceSection} className="tail-trace" aria-label="Trace of the chosen invocation">
           <div className="tail-trace-header">
             <button type="button" onClick={() => setOpened(null)} aria-keyshortcuts="Escape">
               Close the trace
