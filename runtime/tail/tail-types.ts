@@ -1,6 +1,6 @@
 import type { HookId, HookMode } from '../../shared/hooks';
 
-// The live tail (docs/runtime.md, "Live tail"): every invocation, as it finishes, told to whoever
+// The live tail (docs/live-tail.md): every invocation, as it finishes, told to whoever
 // follows GET /v1/tail. Invocations are reported by runtime/invoke.ts to the runtime's TailHub
 // (runtime/tail/tail-hub.ts), which filters and samples per follower.
 
