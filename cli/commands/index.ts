@@ -9,6 +9,7 @@ import { publishCommand } from './publish';
 import { pullEventsCommand } from './pull-events';
 import { replayCommand } from './replay';
 import { rollbackCommand } from './rollback';
+import { rolloutCommand } from './rollout';
 import { runCommand } from './run';
 import { runtimeCommand } from './runtime';
 import { secretsCommand } from './secrets';
@@ -33,6 +34,7 @@ export const commands: Record<string, Command> = {
   env: envCommand,
   publish: publishCommand,
   rollback: rollbackCommand,
+  rollout: rolloutCommand,
   status: statusCommand,
   'pull-events': pullEventsCommand,
   generate: generateCommand,
