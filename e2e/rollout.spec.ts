@@ -22,7 +22,7 @@ async function changeScript(page: Page, change: (source: string) => string) {
   await callStudio(page, 'scripts.save', { id: 'block-disposable', source: change(script.source), message: 'change' });
 }
 
-test('a canary from the review: counts grow, the share changes, promote; a failing candidate is rolled back by the guard', async ({
+test('a canary from the review: counts grow, the share changes, promote; a failing candidate is rolled back by the guard; a shadow shows its differences with both traces, then is aborted', async ({
   studio,
   studioPage,
 }) => {
@@ -98,4 +98,38 @@ test('a canary from the review: counts grow, the share changes, promote; a faili
   // The active version decides again.
   expect((await invoke(runtime, host, 'signup.before', signupOf(1))).version).toBe(2);
   await page.screenshot({ path: test.info().outputPath('2-rolled-back.png'), fullPage: true });
+
+  // A shadow run of a candidate that refuses example.com: every answer still comes from v2, and
+  // the decision it would have changed is listed with both traces.
+  await changeScript(page, (source) =>
+    source.replace('error("candidate broke")\n', '').replace('["mailinator.com"] = true', '["example.com"] = true'),
+  );
+  await publish.review();
+  await rollout.start({ message: 'Refuse example.com', mode: 'Shadow: runs beside, never answers', percent: '100' });
+  await expect(rollout.state).toHaveText('running');
+  const answer = await invoke(runtime, host, 'signup.before', signupOf(5));
+  expect(answer).toMatchObject({ version: 2 });
+  expect(answer.allow).not.toBe(false);
+  await expect(rollout.panel.getByTestId('rollout-differences-count')).toContainText('1 difference: 1 allow → deny', {
+    timeout: 20_000,
+  });
+  const difference = rollout.panel.getByRole('table', { name: 'Differences' }).locator('tbody tr');
+  await expect(difference).toHaveCount(1);
+  await expect(difference).toContainText('deny "disposable email"');
+  await difference.getByRole('button', { name: 'Both traces' }).click();
+  for (const side of [/^Trace: Active v2: allow/, /^Trace: Candidate v\d+: deny/]) {
+    await expect(rollout.panel.getByRole('region', { name: side })).toHaveAttribute('data-trace-state', 'ready', {
+      timeout: 15_000,
+    });
+  }
+  await page.screenshot({ path: test.info().outputPath('3-shadow.png'), fullPage: true });
+
+  // Abort: asked first; v2 stays.
+  await rollout.panel.getByRole('button', { name: 'Abort' }).click();
+  await page
+    .getByRole('dialog', { name: 'Abort the rollout on staging' })
+    .getByRole('button', { name: 'Abort the rollout' })
+    .click();
+  await expect(rollout.state).toHaveText('aborted');
+  await expect(rollout.banner).toContainText('v2 stayed active');
 });
