@@ -12,8 +12,14 @@ import {
   setRollout,
 } from './rollout-queries';
 import type { RolloutView } from './rollout-text';
+import { watchCalls } from './rollout-watch-calls';
 
 type CoreError = { code: string; message: string };
+
+const watches = watchCalls(
+  (environment) => studio.rollouts.watch({ environment }),
+  (environment) => studio.rollouts.unwatch({ environment }),
+);
 
 /**
  * The environment's rollout while the panel is shown: rollouts.watch on mount (rollouts.unwatch
@@ -37,13 +43,13 @@ export function useWatchedRollout(environment: string) {
       },
       () => void client.invalidateQueries({ queryKey: rolloutKeys.status(environment) }),
     );
-    void studio.rollouts.watch({ environment }).then((answer) => {
+    void watches.acquire(environment).then((answer) => {
       if (current) setWatchError(answer.ok ? null : answer.error);
     });
     return () => {
       current = false;
       stop();
-      void studio.rollouts.unwatch({ environment });
+      watches.release(environment);
     };
   }, [client, environment]);
 
