@@ -7,13 +7,16 @@ import { toContractError } from '../../core/contract-errors';
 import { previewPublish } from '../../core/publish/publish-preview';
 import type { PublishJob } from '../../core/publish/publish-jobs';
 import { publishHandlers } from '../../core/publish/publish-handlers';
+import type { RuntimeClient } from '../../core/publish/runtime-client';
 import { eventLibraryHandlers } from '../../core/replay/event-library';
+import { rolloutHandlers } from '../../core/rollout/rollout-handlers';
 import { UsageError } from '../usage-error';
 
-// What the environment and publish commands (env, publish, rollback, status, pull-events) share:
-// they call the studio's own handlers (core/authoring/environments.ts, core/publish, events.pull in
-// core/replay/event-library.ts) over the same composition root (core/composition), so the CLI
-// publishes exactly as the desktop app does, with the same gates and the same errors. Decided here:
+// What the environment and publish commands (env, publish, rollback, rollout, status, tail,
+// pull-events) share: they call the studio's own handlers (core/authoring/environments.ts,
+// core/publish, core/rollout, events.pull in core/replay/event-library.ts) over one composition
+// root (core/composition), so the CLI publishes exactly as the desktop app does, with the same gates
+// and the same errors, and a command opens the workspace once. Decided here:
 // - a handler's error goes through the router's one table (core/contract-errors.ts) and becomes
 //   one line on stderr, `<command>: CODE: message`;
 // - exit code 2 for what the user must fix on this side (an unknown environment, no runtime URL or
@@ -41,7 +44,15 @@ const handledCodes = [...usageCodes, 'RUNTIME_UNREACHABLE', 'RUNTIME_REFUSED', '
 
 export type StudioHandlers = ReturnType<typeof environmentHandlers> &
   ReturnType<typeof publishHandlers> &
+  ReturnType<typeof rolloutHandlers> &
   Pick<ReturnType<typeof eventLibraryHandlers>, 'events.pull'>;
+
+/**
+ * An environment's runtime client (its URL and token from the workspace and the keychain), for
+ * what no channel does from a command line: `tail` follows GET /v1/tail itself, one line per
+ * invocation, rather than the page's batches. NOT_FOUND / NO_RUNTIME_URL / NO_TOKEN as the channels.
+ */
+export type RuntimeAccess = (environment: string) => RuntimeClient;
 
 /** What `publish <bundle-dir>` needs beyond the channels: a preview and a job of another bundle. */
 export interface BundlePublishing {
@@ -54,13 +65,14 @@ export interface BundlePublishing {
 export async function withStudioCore(
   command: string,
   dataDir: string | undefined,
-  use: (handlers: StudioHandlers, publishing: BundlePublishing) => Promise<number>,
+  use: (handlers: StudioHandlers, publishing: BundlePublishing, runtime: RuntimeAccess) => Promise<number>,
 ): Promise<number> {
   const root = new StudioRoot(dataDir !== undefined ? { dataDir } : {});
   const { workspace, connect, secrets, publishJobs: jobs } = root;
   const handlers: StudioHandlers = {
     ...environmentHandlers({ workspace, runtimeTokens: root.runtimeTokens }),
     ...publishHandlers({ connect, workspace, secrets, impactReview: root.impactReview, jobs }),
+    ...rolloutHandlers({ connect, workspace, watches: root.rolloutWatches, tails: root.tails }),
     'events.pull': eventLibraryHandlers({ workspace, events: root.events, capturedEvents: root.capturedEvents })[
       'events.pull'
     ],
@@ -75,7 +87,7 @@ export async function withStudioCore(
       }),
   };
   try {
-    return await use(handlers, publishing);
+    return await use(handlers, publishing, (environment) => connect(environment).client);
   } catch (caught) {
     // The store's and the keychain's failures, as the desktop app's handlers answer them.
     const error = toContractError(caught, handledCodes);

@@ -1,5 +1,3 @@
-import { StudioRoot } from '../../core/composition/studio-root';
-import { rolloutHandlers } from '../../core/rollout/rollout-handlers';
 import type { ChannelOutput } from '../../shared/contract';
 import { stickyKeySchema } from '../../shared/contract/rollout-request';
 import type { Bundle } from '../../shared/engine';
@@ -7,7 +5,7 @@ import { readBundleFolder } from '../../shared/engine/node/bundle-files';
 import { parseCommandArgs, positiveInteger } from '../args';
 import { UsageError } from '../usage-error';
 import type { Command } from './command';
-import { confirmEnvironment, json, requireEnvOption, withStudioCore, type BundlePublishing } from './publish-access';
+import { confirmEnvironment, json, requireEnvOption, withStudioCore } from './publish-access';
 import { rolloutTable } from './rollout-view';
 import { dataOptionHelp } from './workspace-access';
 
@@ -42,27 +40,9 @@ the rollout as JSON. Exit codes: 0 done, 1 a gate failed or the runtime refused 
 NO_ROLLOUT, ROLLOUT_ENDED…), 2 bad usage, an unknown environment, no runtime URL or token, no
 confirmation.`;
 
-type Rollouts = ReturnType<typeof rolloutHandlers>;
 type PublishProgress = ChannelOutput<'publish.progress'>;
 const marks: Record<string, string> = { pass: '✓', fail: '✗', skipped: '-' };
 const subcommands = 'start, status, set, promote or abort';
-
-/** The publish core (gates, jobs) and the rollout channels over one workspace; both closed after. */
-async function withRollouts(
-  command: string,
-  dataDir: string | undefined,
-  use: (rollouts: Rollouts, publishing: BundlePublishing) => Promise<number>,
-): Promise<number> {
-  return withStudioCore(command, dataDir, async (_handlers, publishing) => {
-    const root = new StudioRoot(dataDir !== undefined ? { dataDir } : {});
-    try {
-      const { connect, workspace, rolloutWatches: watches, tails } = root;
-      return await use(rolloutHandlers({ connect, workspace, watches, tails }), publishing);
-    } finally {
-      await root.close();
-    }
-  });
-}
 
 function number(command: string, flag: string, value: string | undefined, max: number): number | undefined {
   if (value === undefined) return undefined;
@@ -136,7 +116,7 @@ async function start(args: string[]): Promise<number> {
     bundle = read.bundle;
   }
 
-  return withRollouts(command, values.data, async (rollouts, publishing) => {
+  return withStudioCore(command, values.data, async (handlers, publishing) => {
     const preview = await publishing.preview(environment, bundle);
     process.stderr.write(
       `${command}: ${environment} (${preview.runtimeUrl}): candidate ${preview.local.hash.slice(0, 12)}, active ${preview.remote ? `version ${preview.remote.version}` : 'none'}\n`,
@@ -167,7 +147,7 @@ async function start(args: string[]): Promise<number> {
       process.stderr.write(`${command}: ${progress.error?.code ?? 'FAILED'}: ${progress.error?.message ?? ''}\n`);
       return 1;
     }
-    const { rollout: started } = await rollouts['rollouts.status']({ environment });
+    const { rollout: started } = await handlers['rollouts.status']({ environment });
     if (started) process.stderr.write(rolloutTable(environment, started));
     return 0;
   });
@@ -181,8 +161,8 @@ async function status(args: string[]): Promise<number> {
     data: { type: 'string' },
   });
   const environment = requireEnvOption(command, values.env);
-  return withRollouts(command, values.data, async (rollouts) => {
-    const { rollout } = await rollouts['rollouts.status']({ environment });
+  return withStudioCore(command, values.data, async (handlers) => {
+    const { rollout } = await handlers['rollouts.status']({ environment });
     if (values.json) json({ rollout });
     else
       process.stdout.write(
@@ -204,9 +184,9 @@ async function steer(action: 'set' | 'promote' | 'abort', args: string[]): Promi
   const percent =
     action === 'set' ? positiveInteger(command, '--percent', values.percent as string | undefined, 100) : undefined;
   if (action === 'set' && percent === undefined) throw new UsageError(`${command}: --percent N (1 to 100) is required`);
-  return withRollouts(command, values.data, async (rollouts) => {
+  return withStudioCore(command, values.data, async (handlers) => {
     if (action === 'abort') {
-      const { rollout } = await rollouts['rollouts.abort']({ environment });
+      const { rollout } = await handlers['rollouts.abort']({ environment });
       json({ rollout });
       process.stderr.write(
         `${command}: rollout ${rollout.id} on ${environment} is ${rollout.state}; version ${rollout.baseVersion} stays active\n`,
@@ -216,12 +196,12 @@ async function steer(action: 'set' | 'promote' | 'abort', args: string[]): Promi
     const confirm = await confirmEnvironment(command, environment, values.yes as boolean | undefined);
     const confirmed = confirm !== undefined ? { confirm } : {};
     if (action === 'set') {
-      const { rollout } = await rollouts['rollouts.setPercent']({ environment, percent: percent ?? 1, ...confirmed });
+      const { rollout } = await handlers['rollouts.setPercent']({ environment, percent: percent ?? 1, ...confirmed });
       json({ rollout });
       process.stderr.write(`${command}: rollout ${rollout.id} on ${environment} is at ${rollout.percent}%\n`);
       return 0;
     }
-    const promoted = await rollouts['rollouts.promote']({ environment, ...confirmed });
+    const promoted = await handlers['rollouts.promote']({ environment, ...confirmed });
     json(promoted);
     process.stderr.write(
       `${command}: ${environment} runs version ${promoted.version} (rollout ${promoted.rollout.id} promoted)\n`,
