@@ -129,7 +129,8 @@ export async function invokeHook(
       hook,
       trace,
       masker,
-      ...(sampled ? { event: { id: newEventId(startedAt), at: startedAt, payload: event, outcome } } : {}),
+      // The event names the version that decided it, like the answer (a shadow run captures none).
+      ...(sampled ? { event: { id: newEventId(startedAt), at: startedAt, payload: event, outcome, version } } : {}),
     });
   };
 

@@ -20,6 +20,8 @@ export interface CapturedEventInput {
   at: number;
   payload: JsonValue;
   outcome: JsonValue;
+  /** The bundle version that decided (docs/formats.md, "Recorded events"); absent or null: none active. */
+  version?: number | null;
 }
 
 export interface PreparedBatch {
@@ -55,13 +57,14 @@ export function prepareItem(
     };
     let storedEvent: StoredEvent | undefined;
     if (item.event) {
-      const { id, at, payload, outcome } = item.event;
+      const { id, at, payload, outcome, version } = item.event;
       const line = JSON.stringify({
         id,
         hook: item.hook,
         at: new Date(at).toISOString(),
         event: redactor.event(masker.json(payload)),
         outcome: redactor.outcome(masker.json(outcome)),
+        ...(version != null ? { version } : {}),
         source,
       });
       storedEvent = { id, hook: item.hook, at, line };

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { parseRecordedEvents } from '../../shared/engine';
+import { inCandidateShare } from '../rollout/sticky';
 import { api, bundleOf, publish, signupEvent, useServedRuntime, useTempDirs } from '../testing/harness';
+import { allowing, denying, invoke as signIn, signinEvent, startedRollout, userIds } from '../testing/rollout-fixtures';
 
 const tempDir = useTempDirs();
 const serve = useServedRuntime();
@@ -24,7 +27,11 @@ describe('invoking hooks over HTTP', () => {
       user: { email: 'a@b.co' },
       session: { id: 's1' },
     });
-    expect(enrich.json).toEqual({ data: {}, traceId: expect.any(String) });
+    expect(enrich.json).toEqual({ data: {}, traceId: expect.any(String), version: null });
+    // No version decided it: the captured line has no `version` at all (docs/formats.md).
+    const [captured] = await served.runtime.events({ hook: 'session.enrich' });
+    expect(captured).toBeDefined();
+    expect(captured).not.toHaveProperty('version');
     await publish(served, bundleOf({ a: 'return { allow = false }' }, { 'signup.before': { layers: [['a']] } }));
     expect(
       (
@@ -160,10 +167,11 @@ describe('invoking hooks over HTTP', () => {
     // Not a speed check: the script takes 3 s, so an answer before then did not wait for it.
     expect(Date.now() - started).toBeLessThan(2500);
     expect(accepted.status).toBe(202);
-    expect(accepted.json).toEqual({ accepted: true, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+    expect(accepted.json).toEqual({ accepted: true, traceId: expect.stringMatching(/^[0-9a-f]{32}$/), version: 1 });
     await served.runtime.flush();
     const [event] = await served.runtime.events({ hook: 'signup.after' });
     expect(event?.outcome).toEqual({ results: { audit: { audited: true } } });
+    expect(event).toMatchObject({ version: 1 });
     const otlp = await api(served.url, 'GET', '/v1/traces?limit=5', { token: served.token });
     const spans =
       (otlp.json.resourceSpans as { scopeSpans: { spans: { traceId: string; name: string }[] }[] }[])[0]?.scopeSpans[0]
@@ -203,5 +211,52 @@ describe('invoking hooks over HTTP', () => {
     for (let i = 0; i < 3; i++) await invoke(served, 'signup.before', signupEvent(`u${i}@example.com`));
     expect(await served.runtime.events()).toHaveLength(0);
     expect(await served.runtime.traces()).toHaveLength(3);
+  });
+
+  it('names the deciding version in each captured event: the candidate for a user in a canary share', async () => {
+    const served = await serve(tempDir());
+    expect((await publish(served, allowing('base'))).status).toBe(201);
+    const rollout = await startedRollout(served, { bundle: denying('candidate'), mode: 'canary', percent: 50 });
+    expect(rollout).toMatchObject({ baseVersion: 1, candidateVersion: 2 });
+    // One user on each side of the share; the bucket is a pure function of the rollout id and the key.
+    const users = userIds(64);
+    const inShare = users.find((user) => inCandidateShare(rollout.id, user, 50));
+    const outside = users.find((user) => !inCandidateShare(rollout.id, user, 50));
+    if (inShare === undefined || outside === undefined) throw new Error('64 users all fell on one side of 50%');
+    expect(await signIn(served, signinEvent(inShare))).toMatchObject({ allow: false, version: 2 });
+    expect(await signIn(served, signinEvent(outside))).toMatchObject({ allow: true, version: 1 });
+
+    const text = (await api(served.url, 'GET', '/v1/events?hook=signin.before', { token: served.token })).text;
+    const lines = text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { outcome: { allow: boolean }; version?: number });
+    // The candidate denies and the base allows, so each line's outcome says which bundle decided it.
+    expect(lines.map((line) => [line.outcome.allow, line.version]).sort()).toEqual([
+      [false, 2],
+      [true, 1],
+    ]);
+    // The studio's import reads such a line as before: `version` is an extra field it leaves out.
+    const parsed = parseRecordedEvents(text);
+    expect(parsed.problems).toEqual([]);
+    expect(parsed.events).toEqual(lines.map(({ version: _version, ...rest }) => rest));
+  });
+
+  it('captures one event per invocation during a shadow, the active bundle’s, never the shadow run’s', async () => {
+    // Room for every shadow run at once, so none is skipped and each leaves its trace.
+    const served = await serve(tempDir(), { config: { rollouts: { shadowConcurrency: 8 } } });
+    expect((await publish(served, allowing('base'))).status).toBe(201);
+    await startedRollout(served, { bundle: denying('candidate'), mode: 'shadow', percent: 100 });
+    const users = userIds(3);
+    for (const user of users)
+      expect(await signIn(served, signinEvent(user))).toMatchObject({ allow: true, version: 1 });
+    // Shadow runs are background runs: flush() waits for them, so their traces are stored too.
+    await served.runtime.flush();
+    expect((await served.runtime.currentRollout())?.stats.shadowSkipped).toBe(0);
+    const events = await served.runtime.events({ hook: 'signin.before' });
+    expect(events.map((event) => [event.outcome, (event as { version?: number }).version])).toEqual(
+      users.map(() => [{ allow: true }, 1]),
+    );
+    expect(await served.runtime.traces()).toHaveLength(2 * users.length);
   });
 });

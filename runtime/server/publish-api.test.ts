@@ -33,6 +33,7 @@ describe('publishing over HTTP', () => {
       reason: 'disposable email',
       code: 'DISPOSABLE',
       traceId: expect.stringMatching(/^[0-9a-f]{32}$/),
+      version: 1,
     });
 
     const allowed = await api(served.url, 'POST', '/v1/hooks/signup.before', {
