@@ -25,6 +25,8 @@ export async function publishHistory(
     publishedAt: entry.publishedAt,
     publishedBy: entry.author,
     message: entry.message,
+    // A runtime older than rollouts sends no kind; an unknown one is left out rather than refused.
+    ...(entry.kind === 'publish' || entry.kind === 'rollback' || entry.kind === 'rollout' ? { kind: entry.kind } : {}),
   }));
   let active: { version: number; hash: string } | null = null;
   if (history.active !== null) {

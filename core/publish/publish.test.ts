@@ -236,6 +236,7 @@ describe('publish (against a real runtime)', () => {
     const history = await h.call('publish.history', { environment: 'production' });
     expect(history.active).toEqual({ version: 3, hash: v1.result?.hash });
     expect(history.versions.map((v) => v.version)).toEqual([3, 2, 1]);
+    expect(history.versions.map((v) => v.kind)).toEqual(['rollback', 'publish', 'publish']);
     const preview = await h.call('publish.preview', { environment: 'production' });
     expect(preview.drift.detected).toBe(false);
 

@@ -1,7 +1,7 @@
 import { Dialog } from '../components/Dialog';
 
 const shortcuts: [string, string][] = [
-  ['Alt+1 … Alt+7', 'Pipeline, Scripts, Events, Replay runs, Traces, Secrets & environments, Publish'],
+  ['Alt+1 … Alt+8', 'Pipeline, Scripts, Events, Replay runs, Traces, Secrets & environments, Publish, Live tail'],
   ['Alt+↑ / Alt+↓', 'Move the focused script card to the previous / next layer'],
   ['Alt+← / Alt+→', 'Reorder the focused script card within its layer'],
   ['Enter', 'Open the focused script card in the editor'],
