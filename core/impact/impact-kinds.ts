@@ -1,26 +1,20 @@
 import {
-  compareOutcome,
   jsonEqual,
+  outcomeDifferences,
   type JsonObject,
-  type MismatchDifference,
   type PipelineResult,
   type ScriptOutcome,
 } from '../../shared/engine';
 import { impactChangeKinds, type ImpactChangeKind, type ImpactOutcome } from './impact-types';
 
-// How one event's two runs differ, judged by the replay's own comparison (compareOutcome in
-// shared/engine/outcome.ts), so that `impact` and `replay` never disagree on what "changed" means.
-// Decided here:
-// - compareOutcome compares a result with a recording and only the fields the recording has (a
-//   deny without a reason cannot disagree on the reason); impact has no side that is "the truth",
-//   so each run is compared with the other's outcome as if it were recorded, both ways, and the
-//   differences of both are kept. Swapping baseline and candidate then swaps allow→deny with
-//   deny→allow and error-new with error-fixed and changes nothing else;
-// - error codes decide error-new / error-fixed / error-changed (a different message with the same
-//   code is the same failure, as in replay's mismatch);
-// - a deny's reason or code → `reason`; enrichment data or async results → `data`.
+// How one event's two runs differ: both runs' recorded outcomes judged by shared/engine's
+// outcomeDifferences, the same function a runtime's shadow rollout judges with, so that `impact`
+// and a rollout never disagree on what "changed" means (its rules are in
+// shared/engine/outcome-diff.ts: error codes, not messages, decide the error kinds; a deny's
+// reason or code is `reason`; enrichment data or async results are `data`). Swapping baseline and
+// candidate swaps allow→deny with deny→allow and error-new with error-fixed and changes nothing else.
 
-/** The fields compareOutcome reads from a recording, taken from a run's result. */
+/** A run's result in the recorded-outcome form (docs/formats.md) the comparison reads. */
 export function recordedOutcome(result: PipelineResult): JsonObject {
   const recorded: JsonObject = {};
   if (result.mode === 'blocking') {
@@ -53,11 +47,7 @@ export function impactOutcome(result: PipelineResult): ImpactOutcome {
 
 /** Every kind of change between the two runs, in the order of impactChangeKinds; [] when unchanged. */
 export function classifyChange(baseline: PipelineResult, candidate: PipelineResult): ImpactChangeKind[] {
-  const found = new Set<ImpactChangeKind>();
-  const forward = compareOutcome(candidate, recordedOutcome(baseline));
-  const backward = compareOutcome(baseline, recordedOutcome(candidate));
-  for (const difference of forward?.differences ?? []) found.add(kindOf(difference, 'baseline-recorded'));
-  for (const difference of backward?.differences ?? []) found.add(kindOf(difference, 'candidate-recorded'));
+  const found = new Set<string>(outcomeDifferences(recordedOutcome(baseline), recordedOutcome(candidate)));
   return impactChangeKinds.filter((kind) => found.has(kind));
 }
 
@@ -70,22 +60,6 @@ export function swappedKind(kind: ImpactChangeKind): ImpactChangeKind {
     'error-fixed': 'error-new',
   };
   return swaps[kind] ?? kind;
-}
-
-function kindOf(
-  difference: MismatchDifference,
-  recordedSide: 'baseline-recorded' | 'candidate-recorded',
-): ImpactChangeKind {
-  if ('paths' in difference) return 'data';
-  if (difference.field === 'reason' || difference.field === 'code') return 'reason';
-  const [before, after] =
-    recordedSide === 'baseline-recorded'
-      ? [difference.recorded, difference.replayed]
-      : [difference.replayed, difference.recorded];
-  if (difference.field === 'allow') return before === false ? 'deny→allow' : 'allow→deny';
-  if (before === null) return 'error-new';
-  if (after === null) return 'error-fixed';
-  return 'error-changed';
 }
 
 /**

@@ -25,8 +25,7 @@ export async function publishHistory(
     publishedAt: entry.publishedAt,
     publishedBy: entry.author,
     message: entry.message,
-    // A runtime older than rollouts sends no kind; an unknown one is left out rather than refused.
-    ...(entry.kind === 'publish' || entry.kind === 'rollback' || entry.kind === 'rollout' ? { kind: entry.kind } : {}),
+    ...kindOf(entry.kind),
   }));
   let active: { version: number; hash: string } | null = null;
   if (history.active !== null) {
@@ -68,4 +67,9 @@ export async function rollback(
     });
   }
   return { version: answer.version, hash: answer.hash };
+}
+
+/** A runtime older than rollouts sends no kind; an unknown one is left out rather than refused. */
+function kindOf(kind: string | undefined): { kind?: 'publish' | 'rollback' | 'rollout' } {
+  return kind === 'publish' || kind === 'rollback' || kind === 'rollout' ? { kind } : {};
 }

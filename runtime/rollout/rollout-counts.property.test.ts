@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { differenceKinds } from './outcome-diff';
+import { outcomeChangeKinds as differenceKinds } from '../../shared/engine';
 import { emptyCounts, mergeCounts, recordDifference, recordRun } from './rollout-counts';
 import type { RolloutCounts } from './rollout-types';
 

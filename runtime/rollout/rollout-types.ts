@@ -1,4 +1,4 @@
-import type { Bundle } from '../../shared/engine';
+import type { Bundle, OutcomeChangeKind } from '../../shared/engine';
 import type { HookId } from '../../shared/hooks';
 
 // Rollouts (docs/runtime.md, "Rollouts"): a candidate bundle served beside the active one, to a
@@ -98,8 +98,8 @@ export interface RolloutCounts {
   shadowSkipped: number;
 }
 
-export type DifferenceKind =
-  'allow→deny' | 'deny→allow' | 'reason' | 'data' | 'error-new' | 'error-fixed' | 'error-changed';
+/** How the two versions' outcomes of one event differ (shared/engine/outcome-diff.ts). */
+export type DifferenceKind = OutcomeChangeKind;
 
 /** An event the two versions decided differently (shadow mode), redacted like a captured event. */
 export interface StoredDifference {

@@ -6,7 +6,7 @@ import type { FinishedRun, HookAnswer, InvokeOptions } from '../invoke';
 import type { SecretMasker } from '../secrets/secret-masker';
 import { prepareDifference } from './difference-record';
 import type { LiveRollout } from './live-rollout';
-import { outcomeDifferences } from './outcome-diff';
+import { outcomeDifferences } from '../../shared/engine';
 import { recordDifference } from './rollout-counts';
 import type { StoredDifference } from './rollout-types';
 

@@ -55,6 +55,7 @@ export {
   type ReplayLine,
   type ReplaySummary,
 } from './outcome';
+export { outcomeChangeKinds, outcomeDifferences, type OutcomeChangeKind } from './outcome-diff';
 export {
   checkRecordedEvent,
   parseRecordedEvents,

@@ -1,25 +1,27 @@
-import { isPlainObject, jsonEqual, type JsonObject, type JsonValue } from '../../shared/engine';
-import type { DifferenceKind } from './rollout-types';
+import { isPlainObject, jsonEqual } from './merge';
+import type { JsonObject, JsonValue } from './types';
 
-// How the active and the candidate outcome of one event differ (shadow mode, docs/runtime.md,
-// "Rollouts"). The outcomes are the recorded form the runtime keeps for every invocation
-// (runtime/invoke.ts): blocking `{ allow, reason?, code?, error? }`, enrichment `{ data, error? }`,
-// async `{ results, error? }`, where `error` is `{ code }`.
-//
-// The rules are those of the studio's impact (core/impact/impact-kinds.ts), so that a shadow
-// rollout and an impact run of the same two bundles name the same changes:
+// How two outcomes of one event differ: the studio's impact (core/impact/impact-kinds.ts, a
+// baseline and a candidate bundle) and a runtime's shadow rollout (runtime/rollout/shadow-runs.ts,
+// the active and the candidate bundle) both judge with this one function, so that they always name
+// the same changes. The outcomes are in the recorded form (docs/formats.md): blocking
+// `{ allow, reason?, code?, error? }`, enrichment `{ data, error? }`, async `{ results, error? }`,
+// where `error` is `{ code }` (or null: none). Rules:
 // - allow→deny / deny→allow when the decision differs (a missing `allow` is an allow, as in the
 //   answer);
 // - `reason` when both deny and the reason or the code differs (an allow has no reason);
 // - `data` when enrichment data or async results differ as JSON;
 // - error-new / error-fixed / error-changed by error code only: the same failure with another
 //   message is the same failure.
-// One difference from impact: the kinds come in the order of DifferenceKind (the decision first),
-// while impact lists errors first; the set of kinds is the same
-// (runtime/rollout/outcome-diff.property.test.ts checks it against the same comparison).
+// The kinds come in the order of outcomeChangeKinds (the decision first); impact orders them its
+// own way (errors first). shared/engine/outcome-diff.property.test.ts checks the rules against a
+// second derivation: compareOutcome (the replay's mismatch) run both ways.
 
-/** Every DifferenceKind, in the order outcomeDifferences lists them. */
-export const differenceKinds: readonly DifferenceKind[] = [
+export type OutcomeChangeKind =
+  'allow→deny' | 'deny→allow' | 'reason' | 'data' | 'error-new' | 'error-fixed' | 'error-changed';
+
+/** Every OutcomeChangeKind, in the order outcomeDifferences lists them. */
+export const outcomeChangeKinds: readonly OutcomeChangeKind[] = [
   'allow→deny',
   'deny→allow',
   'reason',
@@ -29,9 +31,9 @@ export const differenceKinds: readonly DifferenceKind[] = [
   'error-changed',
 ];
 
-/** The kinds of difference between the two outcomes, in the order of differenceKinds; [] when they agree. */
-export function outcomeDifferences(active: JsonObject, candidate: JsonObject): DifferenceKind[] {
-  const kinds: DifferenceKind[] = [];
+/** The kinds of difference between the two outcomes, in the order of outcomeChangeKinds; [] when they agree. */
+export function outcomeDifferences(active: JsonObject, candidate: JsonObject): OutcomeChangeKind[] {
+  const kinds: OutcomeChangeKind[] = [];
   if (isBlocking(active) || isBlocking(candidate)) {
     const before = active.allow !== false;
     const after = candidate.allow !== false;

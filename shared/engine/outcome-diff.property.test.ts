@@ -7,22 +7,20 @@ import {
   type JsonValue,
   type MismatchDifference,
   type PipelineResult,
-} from '../../shared/engine';
-import type { HookId } from '../../shared/hooks';
-import { differenceKinds, outcomeDifferences } from './outcome-diff';
-import type { DifferenceKind } from './rollout-types';
+} from '.';
+import type { HookId } from '../hooks';
+import { outcomeChangeKinds, outcomeDifferences, type OutcomeChangeKind } from './outcome-diff';
 
-// A shadow rollout must name the same changes as the studio's impact for the same two runs.
-// The runtime may not import the studio (eslint.config.js), so the reference here is the
-// comparison impact is built on: shared/engine's compareOutcome, run both ways with each side's
-// outcome as the recording, its differences named as core/impact/impact-kinds.ts names them
-// (`classifyChange` and `kindOf` there). A change to those rules must be made in both places.
+// outcomeDifferences is what both the studio's impact and a runtime's shadow rollout judge with;
+// this checks its rules against a second, independent derivation: the replay's mismatch
+// (compareOutcome) run both ways with each side's outcome as the recording, its differences named
+// by field (`kindOf` below).
 //
 // The outcomes given to outcomeDifferences are built as runtime/invoke.ts records them (the
 // answer's fields; `error` as `{ code }` only when there is one), and impact's recorded outcome
 // (which says `error: null`) is what compareOutcome is given, so the two recorded forms are
 // covered too. The kinds are compared as sets: impact lists errors first, a rollout the decision
-// first (runtime/rollout/outcome-diff.ts).
+// first (shared/engine/outcome-diff.ts).
 
 const hookOf = { blocking: 'signup.before', enrichment: 'token.enrich', async: 'signup.after' } as const;
 
@@ -48,9 +46,9 @@ function impactRecorded(result: PipelineResult): JsonObject {
 }
 
 /** The kinds impact names (core/impact/impact-kinds.ts, classifyChange), as a set. */
-function impactKinds(baseline: PipelineResult, candidate: PipelineResult): Set<DifferenceKind> {
-  const found = new Set<DifferenceKind>();
-  const kindOf = (difference: MismatchDifference, baselineRecorded: boolean): DifferenceKind => {
+function impactKinds(baseline: PipelineResult, candidate: PipelineResult): Set<OutcomeChangeKind> {
+  const found = new Set<OutcomeChangeKind>();
+  const kindOf = (difference: MismatchDifference, baselineRecorded: boolean): OutcomeChangeKind => {
     if ('paths' in difference) return 'data';
     if (difference.field === 'reason' || difference.field === 'code') return 'reason';
     const [before, after] = baselineRecorded
@@ -135,18 +133,18 @@ describe('outcomeDifferences', () => {
     );
   });
 
-  it('lists each kind once, in the order of differenceKinds', () => {
+  it('lists each kind once, in the order of outcomeChangeKinds', () => {
     fc.assert(
       fc.property(pair, ([active, candidate]) => {
         const kinds = outcomeDifferences(runtimeOutcome(active), runtimeOutcome(candidate));
-        expect(kinds).toEqual(differenceKinds.filter((kind) => kinds.includes(kind)));
+        expect(kinds).toEqual(outcomeChangeKinds.filter((kind) => kinds.includes(kind)));
       }),
       { numRuns: 300 },
     );
   });
 
   it('is empty for an outcome and itself, and mirrored when the sides swap', () => {
-    const mirror: Partial<Record<DifferenceKind, DifferenceKind>> = {
+    const mirror: Partial<Record<OutcomeChangeKind, OutcomeChangeKind>> = {
       'allow→deny': 'deny→allow',
       'deny→allow': 'allow→deny',
       'error-new': 'error-fixed',

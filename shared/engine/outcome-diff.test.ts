@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../shared/engine';
+import type { JsonObject } from '.';
 import { outcomeDifferences } from './outcome-diff';
 
 const allow: JsonObject = { allow: true };
