@@ -14,6 +14,7 @@ import { runCommand } from './run';
 import { runtimeCommand } from './runtime';
 import { secretsCommand } from './secrets';
 import { statusCommand } from './status';
+import { tailCommand } from './tail';
 import { tracesCommand } from './traces';
 import type { Command } from './command';
 
@@ -35,6 +36,7 @@ export const commands: Record<string, Command> = {
   publish: publishCommand,
   rollback: rollbackCommand,
   rollout: rolloutCommand,
+  tail: tailCommand,
   status: statusCommand,
   'pull-events': pullEventsCommand,
   generate: generateCommand,
