@@ -1,4 +1,4 @@
-import { isValidSecretName, type JsonObject, type RecordedEvent, type Trace } from '../shared/engine';
+import type { JsonObject, RecordedEvent, Trace } from '../shared/engine';
 import { createEnginePool, type EnginePool } from '../shared/engine/node';
 import { checkValueShape, eventBounds } from '../shared/engine/value-bounds';
 import { isHookId, validateEvent, type HookId } from '../shared/hooks';
@@ -14,9 +14,7 @@ import { invokeHook, type HookAnswer, type InvokeDeps } from './invoke';
 import { RolloutController } from './rollout/rollout-controller';
 import { RolloutLifecycle, rolloutRunningError } from './rollout/rollout-lifecycle';
 import type { DifferenceJson, RolloutJson, StoredRollout } from './rollout/rollout-types';
-import { SecretCipher } from './secrets/secret-cipher';
-import { loadSecretsKey } from './secrets/secrets-key';
-import { SecretMasker } from './secrets/secret-masker';
+import { openRuntimeSecrets, type RuntimeSecrets, type Serially } from './runtime-secrets';
 import { TokenVerifier } from './auth/token-verifier';
 import { TailHub } from './tail/tail-hub';
 import { openSqliteStorage } from './storage/sqlite/sqlite-storage';
@@ -63,8 +61,6 @@ export type {
 // decides which bundle answers each invocation, and follows the storage's rollout changes the same
 // way. While one runs, the active bundle changes only by its promote.
 
-const keyCheckMeta = 'secrets_key_check';
-const maxSecretBytes = 64 * 1024;
 const maxQueryLimit = 10_000;
 const maxTraceLimit = 1000;
 
@@ -74,28 +70,13 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   if (!options.storage && !options.dataDir) throw new Error('createRuntime needs a dataDir or a storage');
   const storage = options.storage ?? openSqliteStorage(options.dataDir as string);
   try {
-    let key = options.secretsKey;
-    if (!key) {
-      if (!options.dataDir && !options.keyFile && !process.env.PIPELINE_RUNTIME_KEY) {
-        throw new Error('createRuntime needs a secretsKey, a keyFile, PIPELINE_RUNTIME_KEY or a dataDir');
-      }
-      const loaded = loadSecretsKey({ keyFile: options.keyFile, dataDir: options.dataDir ?? '.' });
-      for (const warning of loaded.warnings) log(`warning: ${warning}`);
-      if (loaded.source === 'created')
-        log(`created the secrets key ${options.dataDir}/runtime.key (keep a copy apart from the data)`);
-      key = loaded.key;
-    }
-    const cipher = new SecretCipher(key);
-    cipher.verifyKeyCheck(await storage.metaSetIfAbsent(keyCheckMeta, cipher.keyCheck()));
-    const secrets = new Map<string, { value: string; updatedAt: number }>();
-    for (const stored of await storage.secrets()) {
-      secrets.set(stored.name, { value: cipher.open(stored.name, stored.sealed), updatedAt: stored.updatedAt });
-    }
+    const queue = serialQueue();
+    const secrets = await openRuntimeSecrets(storage, options, log, queue.serially);
     const active = await storage.activeVersion();
     const rollout = await storage.currentRollout();
     const pool = createEnginePool({
       ...(config.workers !== undefined ? { workers: config.workers } : {}),
-      secrets: { get: async (name) => secrets.get(name)?.value },
+      secrets: { get: async (name) => secrets.value(name) },
       ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     });
@@ -106,7 +87,7 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
       throw error;
     }
     return new ReferenceRuntime(
-      { storage, config, cipher, secrets, pool, log, random: options.random ?? Math.random },
+      { storage, config, secrets, queue, pool, log, random: options.random ?? Math.random },
       active,
       rollout,
     );
@@ -119,8 +100,8 @@ export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
 interface RuntimeParts {
   storage: RuntimeStorage;
   config: RuntimeConfig;
-  cipher: SecretCipher;
-  secrets: Map<string, { value: string; updatedAt: number }>;
+  secrets: RuntimeSecrets;
+  queue: SerialQueue;
   pool: EnginePool;
   log: (message: string) => void;
   random: () => number;
@@ -128,13 +109,12 @@ interface RuntimeParts {
 
 class ReferenceRuntime implements Runtime {
   private active: ActivePlanSet;
-  private maskers = new WeakMap<ActivePlanSet, SecretMasker>();
   private readonly capture: CaptureWriter;
   private readonly verifier: TokenVerifier;
   private readonly background = new Set<Promise<unknown>>();
   private readonly unwatch: (() => void) | undefined;
   /** Storage changes and refreshes, applied one at a time. */
-  private refreshing: Promise<unknown> = Promise.resolve();
+  private readonly queue: SerialQueue;
   private closed = false;
   private readonly rollouts: RolloutController;
   private readonly lifecycle: RolloutLifecycle;
@@ -142,16 +122,15 @@ class ReferenceRuntime implements Runtime {
   readonly tail = new TailHub();
   readonly storage: RuntimeStorage;
   readonly config: RuntimeConfig;
-  private readonly cipher: SecretCipher;
-  private readonly secrets: Map<string, { value: string; updatedAt: number }>;
+  private readonly secrets: RuntimeSecrets;
   private readonly pool: EnginePool;
   private readonly log: (message: string) => void;
 
   constructor(parts: RuntimeParts, active: StoredBundleVersion | undefined, rollout: StoredRollout | undefined) {
     this.storage = parts.storage;
     this.config = parts.config;
-    this.cipher = parts.cipher;
     this.secrets = parts.secrets;
+    this.queue = parts.queue;
     this.pool = parts.pool;
     this.log = parts.log;
     const { storage, config, log } = parts;
@@ -170,7 +149,7 @@ class ReferenceRuntime implements Runtime {
     this.invokeDeps = {
       pool: this.pool,
       config,
-      masker: (s) => this.maskerOf(s),
+      masker: (s) => this.secrets.maskerOf(s),
       capture: (item) => this.capture.push(item),
       track: (run) => this.track(run),
       observe: (invocation) => this.tail.publish(invocation),
@@ -181,7 +160,7 @@ class ReferenceRuntime implements Runtime {
       config,
       invoke: (set, hook, event, options) => invokeHook(this.invokeDeps, set, hook, event, options),
       track: (run) => this.track(run),
-      masker: (s) => this.maskerOf(s),
+      masker: (s) => this.secrets.maskerOf(s),
       preparer,
       shadowConcurrency: config.rollouts.shadowConcurrency ?? this.pool.stats().workers,
       log,
@@ -199,14 +178,16 @@ class ReferenceRuntime implements Runtime {
         const set = buildPlanSet(version, config, plans ?? buildPlans(version.bundle, version.hash, config));
         if ((this.active.version?.version ?? 0) < version.version) this.active = set;
       },
-      refreshActive: () => this.serially(() => this.refreshActive()),
+      refreshActive: () => this.queue.serially(() => this.refreshActive()),
     });
     this.unwatch = storage.watch?.((change) => {
-      void this.serially(() => this.applyChange(change)).catch((error: unknown) => {
-        log(
-          `could not apply a storage change (${change.kind}): ${error instanceof Error ? error.message : String(error)}`,
-        );
-      });
+      void this.queue
+        .serially(() => this.applyChange(change))
+        .catch((error: unknown) => {
+          log(
+            `could not apply a storage change (${change.kind}): ${error instanceof Error ? error.message : String(error)}`,
+          );
+        });
     });
   }
 
@@ -251,19 +232,11 @@ class ReferenceRuntime implements Runtime {
     this.ensureOpen();
     if (request.expectedHash !== undefined) await this.checkExpected(request.expectedHash);
     // Without If-Match the rollback applies over what is active now, wherever it was published.
-    else await this.serially(() => this.refreshActive());
+    else await this.queue.serially(() => this.refreshActive());
     const target = await this.storage.bundleVersion(request.version);
     if (!target) throw new RuntimeError('NOT_FOUND', `there is no version ${request.version}`);
     await this.ensureNoRollout();
-    await this.ensureSecretsKnown(target.bundle.secrets);
-    const missing = target.bundle.secrets.filter((name) => !this.secrets.has(name));
-    if (missing.length > 0) {
-      throw new RuntimeError(
-        'SECRETS_MISSING',
-        `version ${request.version} declares secrets that have no value on this runtime: ${missing.join(', ')}`,
-        { missing },
-      );
-    }
+    await this.secrets.requireValues(target.bundle.secrets, `version ${request.version}`);
     const expected = request.expectedHash !== undefined ? request.expectedHash : this.active.hash;
     if (target.hash === this.active.hash && expected === target.hash) return this.unchanged();
     return this.activate(expected, {
@@ -319,26 +292,13 @@ class ReferenceRuntime implements Runtime {
     return this.active.hash;
   }
 
-  async setSecret(name: string, value: string): Promise<{ name: string; updatedAt: number }> {
+  setSecret(name: string, value: string): Promise<{ name: string; updatedAt: number }> {
     this.ensureOpen();
-    if (!isValidSecretName(name)) {
-      throw new RuntimeError('INVALID_NAME', 'a secret name is 1–64 of A–Z, 0–9 and "_", starting with a letter');
-    }
-    if (value.length === 0 || Buffer.byteLength(value, 'utf8') > maxSecretBytes) {
-      throw new RuntimeError('INVALID_VALUE', `a secret value must be 1 byte to ${maxSecretBytes / 1024} KB`);
-    }
-    const updatedAt = Date.now();
-    await this.storage.putSecret({ name, sealed: this.cipher.seal(name, value), updatedAt });
-    this.secrets.set(name, { value, updatedAt });
-    // The masks are per plan set and read the values: rebuild them.
-    this.maskers = new WeakMap();
-    return { name, updatedAt };
+    return this.secrets.set(name, value);
   }
 
   secretNames(): { name: string; updatedAt: number }[] {
-    return [...this.secrets.entries()]
-      .map(([name, { updatedAt }]) => ({ name, updatedAt }))
-      .sort((a, b) => (a.name < b.name ? -1 : 1));
+    return this.secrets.list();
   }
 
   async events(query: Partial<CaptureQuery> = {}): Promise<RecordedEvent[]> {
@@ -390,16 +350,9 @@ class ReferenceRuntime implements Runtime {
       await this.capture.close();
     } finally {
       await this.pool.close();
-      await this.refreshing.catch(() => undefined);
+      await this.queue.settled();
       await this.storage.close();
     }
-  }
-
-  /** Runs `work` after the storage changes and refreshes queued before it. */
-  private serially<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.refreshing.catch(() => undefined).then(work);
-    this.refreshing = run;
-    return run;
   }
 
   private async applyChange(change: StorageChange): Promise<void> {
@@ -417,7 +370,7 @@ class ReferenceRuntime implements Runtime {
       await this.refreshActive();
       await this.rollouts.refresh();
     }
-    if (change.kind !== 'activated') await this.refreshSecrets();
+    if (change.kind !== 'activated') await this.secrets.refresh();
   }
 
   /**
@@ -436,8 +389,8 @@ class ReferenceRuntime implements Runtime {
   /** The bundle checked exactly like a publish's: its rules and its declared secrets' values. */
   private async publishable(candidate: unknown) {
     const declared = (candidate as { secrets?: unknown } | null)?.secrets;
-    if (Array.isArray(declared)) await this.ensureSecretsKnown(declared);
-    return checkPublishable(candidate, new Set(this.secrets.keys()));
+    if (Array.isArray(declared)) await this.secrets.ensureKnown(declared);
+    return checkPublishable(candidate, this.secrets.names());
   }
 
   /** Swaps in the storage's active version if it is newer than the one in memory. */
@@ -453,24 +406,6 @@ class ReferenceRuntime implements Runtime {
     }
   }
 
-  /** Re-reads and opens every secret, then updates the values in memory in one synchronous step. */
-  private async refreshSecrets(): Promise<void> {
-    const next = new Map<string, { value: string; updatedAt: number }>();
-    for (const stored of await this.storage.secrets()) {
-      next.set(stored.name, { value: this.cipher.open(stored.name, stored.sealed), updatedAt: stored.updatedAt });
-    }
-    // The same Map object: the engine pool's secret provider reads it.
-    for (const [name, secret] of next) this.secrets.set(name, secret);
-    this.maskers = new WeakMap();
-  }
-
-  /** A secret set through another instance may not have been announced here yet: look before refusing. */
-  private async ensureSecretsKnown(names: readonly unknown[]): Promise<void> {
-    if (names.some((name) => typeof name === 'string' && !this.secrets.has(name))) {
-      await this.serially(() => this.refreshSecrets());
-    }
-  }
-
   private track(run: Promise<unknown>): void {
     const tracked = run.catch((error: unknown) => {
       this.log(`background run failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -479,24 +414,10 @@ class ReferenceRuntime implements Runtime {
     void tracked.finally(() => this.background.delete(tracked));
   }
 
-  private maskerOf(set: ActivePlanSet): SecretMasker {
-    let masker = this.maskers.get(set);
-    if (!masker) {
-      const values: string[] = [];
-      for (const name of set.secretNames) {
-        const secret = this.secrets.get(name);
-        if (secret) values.push(secret.value);
-      }
-      masker = new SecretMasker(values);
-      this.maskers.set(set, masker);
-    }
-    return masker;
-  }
-
   private async checkExpected(expectedHash: string | null): Promise<void> {
     // Another instance may have published and its notification not arrived yet: read the storage
     // before refusing an If-Match that names a newer bundle than the one in memory.
-    if (expectedHash !== this.active.hash) await this.serially(() => this.refreshActive());
+    if (expectedHash !== this.active.hash) await this.queue.serially(() => this.refreshActive());
     if (expectedHash !== this.active.hash) {
       throw new RuntimeError('PRECONDITION_FAILED', preconditionMessage(this.active.hash), {
         activeHash: this.active.hash,
@@ -548,4 +469,26 @@ function normalizeQuery(query: Partial<CaptureQuery>): CaptureQuery {
   if (query.hook !== undefined) normalized.hook = query.hook as HookId;
   if (query.since !== undefined) normalized.since = query.since;
   return normalized;
+}
+
+interface SerialQueue {
+  serially: Serially;
+  /** Resolves once everything queued so far has run (whether it failed or not). */
+  settled(): Promise<void>;
+}
+
+function serialQueue(): SerialQueue {
+  let last: Promise<unknown> = Promise.resolve();
+  return {
+    serially: <T>(work: () => Promise<T>): Promise<T> => {
+      const run = last.catch(() => undefined).then(work);
+      last = run;
+      return run;
+    },
+    settled: () =>
+      last.then(
+        () => undefined,
+        () => undefined,
+      ),
+  };
 }
