@@ -23,14 +23,13 @@
 // bench/README.md ("rollout") says how to read it.
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { emit, log, median, quick, round } from './lib/measure.mjs';
 import { bundle, events } from './lib/pipeline-fixture.mjs';
 import { createLoad, percentile, runtimeCommand, runtimeEntry, startRuntimeProcess } from './lib/runtime-load.mjs';
-import { createSseReader } from './lib/sse-reader.mjs';
+import { openTail } from './lib/tail-follower.mjs';
 
 const closedClients = 16;
 const saturatedRequests = quick ? 1500 : 6000;
@@ -41,7 +40,8 @@ const trialMs = quick ? 1000 : 3000;
 const rounds = quick ? 1 : 5;
 /** Connections the open loop may use: enough that a stall of the server is not hidden by a client queue. */
 const openLoopSockets = 256;
-const hookPath = '/v1/hooks/signup.before';
+const hook = 'signup.before';
+const hookPath = `/v1/hooks/${hook}`;
 
 if (!existsSync(runtimeEntry)) {
   log(`bench: ${runtimeEntry} is missing: run \`node scripts/build-node.mjs\` or \`npm run bench\``);
@@ -157,50 +157,6 @@ async function stopShadow() {
 }
 
 /**
- * Follows GET /v1/tail with the default budget until `close()`, reading every frame: `invocation`
- * frames are parsed and counted (a frame that is not a signup.before invocation is counted apart),
- * `sampling` frames give the share the stream announced. Null when the runtime has no tail (404).
- */
-function openTail() {
-  return new Promise((resolve, reject) => {
-    const seen = { delivered: 0, malformed: 0, rates: [], dropped: 0 };
-    const reader = createSseReader(({ event, data }) => {
-      if (event === 'sampling') {
-        const sampling = JSON.parse(data);
-        seen.rates.push(sampling.rate);
-        seen.dropped = sampling.dropped;
-      } else if (event === 'invocation') {
-        let invocation;
-        try {
-          invocation = JSON.parse(data);
-        } catch {
-          invocation = undefined;
-        }
-        if (invocation?.hook === 'signup.before' && typeof invocation.traceId === 'string') seen.delivered++;
-        else seen.malformed++;
-      }
-    });
-    const req = http.get(
-      { host: url.hostname, port: url.port, path: '/v1/tail', headers: { authorization: `Bearer ${token}` } },
-      (res) => {
-        if (res.statusCode === 404) {
-          res.resume();
-          resolve(null);
-          return;
-        }
-        if (res.statusCode !== 200) {
-          reject(new Error(`GET /v1/tail answered ${res.statusCode}`));
-          return;
-        }
-        res.setEncoding('utf8').on('data', (chunk) => reader.push(chunk));
-        resolve({ seen, close: () => req.destroy() });
-      },
-    );
-    req.on('error', reject);
-  });
-}
-
-/**
  * The paced rate: the highest share of the saturated throughput at which a short trial with the
  * shadow rollout ran at least 99% of its shadow runs. Above it the cap skips runs (bursts of this
  * shared machine fill the engine's workers), and the paced shadow would measure the skip path.
@@ -229,7 +185,7 @@ async function runVariant(variant, measure, notes) {
     notes.shadow.push({ answered: measured.answered, stats: await stopShadow() });
     return measured;
   }
-  const tail = await openTail();
+  const tail = await openTail(url, token, hook);
   const measured = await measure();
   // Every frame was written before its answer; one more round trip lets the last ones be read.
   await request('GET', '/v1/health');
@@ -300,8 +256,8 @@ function report(runs, notes) {
         deliveredShare: round(delivered / total(notes.tail, (n) => n.answered)),
         malformedFrames: total(notes.tail, (n) => n.malformed),
         // The `sampling` frames' measured rates: the lowest any stream announced, and each stream's last.
-        announcedRateMin: Math.min(...rates),
-        announcedRateLast: notes.tail.map((n) => n.rates.at(-1)).join(' '),
+        announcedRateMin: round(Math.min(...rates)),
+        announcedRateLast: notes.tail.map((n) => round(n.rates.at(-1))).join(' '),
         droppedAnnounced: total(notes.tail, (n) => n.dropped),
       },
     };
@@ -315,7 +271,7 @@ try {
   await startShadow();
   await saturated();
   await stopShadow();
-  const probe = await openTail();
+  const probe = await openTail(url, token, hook);
   probe?.close();
   const variants = probe ? ['none', 'shadow', 'tail'] : ['none', 'shadow'];
   if (!probe) log('note: GET /v1/tail answers 404 on this runtime; the tail variant is left out');
