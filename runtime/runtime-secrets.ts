@@ -8,9 +8,10 @@ import type { RuntimeStorage } from './storage/types';
 
 // The runtime's secrets in memory (docs/runtime.md, "Secrets"): the values opened with the secrets
 // key, set through this instance or re-read from the storage when another instance changed them,
-// and the masks built from them. The values stay in one Map for the runtime's life, since the
-// engine pool's secret provider reads it (`value`). Each plan set gets its own masker (the values
-// of the secrets its bundle declares), rebuilt whenever a value changes.
+// and the masks built from them. The engine pool's secret provider reads `value`, so a change is
+// seen by the next script that asks. The storage has no way to delete a secret, so a refresh only
+// adds and updates. Each plan set gets its own masker (the values of the secrets its bundle
+// declares), rebuilt whenever a value changes.
 
 const keyCheckMeta = 'secrets_key_check';
 const maxSecretBytes = 64 * 1024;
