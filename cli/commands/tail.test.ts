@@ -108,6 +108,14 @@ describe('tail from the command line', { timeout: 180_000 }, () => {
     tail.child.kill('SIGINT');
     expect(await tail.closed).toBe(130);
     expect(tail.out.stderr).not.toMatch(/RUNTIME_|Error/);
+
+    // A reader that goes away (`tail | head -1`): the next line finds no reader and the tail ends.
+    const piped = follow(['tail', '--env', 'staging', '--data', data]);
+    await piped.until('stderr', /tail: following staging/);
+    piped.child.stdout?.destroy();
+    await invoke(runtime, 'cy@example.com');
+    expect(await piped.closed).toBe(0);
+    expect(piped.out.stderr).not.toMatch(/RUNTIME_|Error/);
   });
 
   it('prints the contract items as JSON lines, stops on SIGTERM (143), and fails (1) when the runtime goes away', async () => {
