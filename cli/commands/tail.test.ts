@@ -166,16 +166,39 @@ describe('tail from the command line', { timeout: 180_000 }, () => {
     );
   });
 
-  it('refuses a token without events:read (1) with what to do', async () => {
-    const runtime = await startRuntime({ publisher: ['publish'] });
+  it('refuses a token without events:read, and a runtime with every follower place taken (1)', async () => {
+    const runtime = await startRuntime({ publisher: ['publish'], watcher: ['events:read'] });
     const data = sandbox.path('ws');
     expect(cli(['env', 'add', 'staging', '--url', runtime.url, '--data', data]).code).toBe(0);
-    const stored = cli(['env', 'token', 'staging', '--data', data], { input: `${runtime.tokens.publisher ?? ''}\n` });
-    expect(stored.code, stored.stderr).toBe(0);
+    const token = (name: string) =>
+      cli(['env', 'token', 'staging', '--data', data], { input: `${runtime.tokens[name] ?? ''}\n` }).code;
+    expect(token('publisher')).toBe(0);
     const refused = cli(['tail', '--env', 'staging', '--data', data]);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/tail: RUNTIME_REFUSED: .*lacks the "events:read" scope/);
     expect(refused.stdout).toBe('');
+
+    // Every place taken by streams opened straight to the runtime, until it answers 429.
+    const stop = new AbortController();
+    try {
+      for (let opened = 0; ; opened++) {
+        expect(opened).toBeLessThan(1000);
+        const answer = await fetch(`${runtime.url}/v1/tail`, {
+          headers: { authorization: `Bearer ${runtime.tokens.watcher ?? ''}` },
+          signal: stop.signal,
+        });
+        if (answer.status === 429) break;
+        expect(answer.status).toBe(200);
+      }
+      expect(token('watcher')).toBe(0);
+      const full = cli(['tail', '--env', 'staging', '--data', data]);
+      expect(full.code).toBe(1);
+      expect(full.stderr).toMatch(
+        /tail: TOO_MANY_FOLLOWERS: the runtime of staging has as many live tails open as it allows \(\d+\): retry once one closes/,
+      );
+    } finally {
+      stop.abort();
+    }
   });
 
   it('refuses bad usage (2) before anything is opened', () => {
