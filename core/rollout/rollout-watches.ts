@@ -8,8 +8,11 @@ import type { ConnectRuntime } from '../publish/runtime-connection';
 // rollouts.watch (docs/publish.md, "Rollouts"): while the page shows an environment's rollout, the
 // core reads the runtime's state about once a second and pushes `rollout.status`, so the page never
 // polls. Decided here:
-// - one loop per watched environment, however often it is watched; the next read is scheduled
-//   when the previous one has answered, so a slow runtime is never asked twice at once;
+// - one loop per watched environment, however many watch it; the next read is scheduled when the
+//   previous one has answered, so a slow runtime is never asked twice at once;
+// - its watchers are counted: each rollouts.watch adds one, each rollouts.unwatch takes one away,
+//   and the loop stops when none is left, so that one window (or panel) leaving does not stop the
+//   pushes another still shows. An unwatch of an environment nobody watches changes nothing;
 // - a failed read is pushed in `error` (with the last known rollout), never thrown: the page keeps
 //   showing what it had and says why it is stale; the loop goes on until unwatched;
 // - the connection (URL, token) is taken on every read, so a token stored meanwhile is used;
@@ -25,6 +28,8 @@ export interface RolloutWatchesDeps {
 }
 
 interface Watch {
+  /** rollouts.watch calls not yet matched by a rollouts.unwatch; at least 1 while in the map. */
+  watchers: number;
   timer: NodeJS.Timeout | null;
   reading: Promise<void> | null;
   last: RolloutView | null;
@@ -42,17 +47,24 @@ export class RolloutWatches {
     if (!this.deps.hasEnvironment(environment)) {
       throw new ContractError('NOT_FOUND', `There is no environment "${environment}".`);
     }
-    if (!this.watches.has(environment)) {
-      const watch: Watch = { timer: null, reading: null, last: null, stopped: false };
+    const watching = this.watches.get(environment);
+    if (watching) {
+      watching.watchers++;
+    } else {
+      const watch: Watch = { watchers: 1, timer: null, reading: null, last: null, stopped: false };
       this.watches.set(environment, watch);
       this.read(environment, watch);
     }
     return { watching: true };
   }
 
+  /** `watching`: whether the core still watches the environment for someone else. */
   unwatch(environment: string): { watching: boolean } {
     const watch = this.watches.get(environment);
-    if (watch) this.stop(environment, watch);
+    if (!watch) return { watching: false };
+    watch.watchers--;
+    if (watch.watchers > 0) return { watching: true };
+    this.stop(environment, watch);
     return { watching: false };
   }
 
