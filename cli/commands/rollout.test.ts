@@ -23,7 +23,7 @@ interface RolloutJson {
   guard: { maxErrorRate: number; minSamples: number };
 }
 
-describe('rollouts from the command line', () => {
+describe('rollouts from the command line', { timeout: 180_000 }, () => {
   it('starts a canary through the gates, shows it, changes its share, refuses a second, promotes; abort ends a shadow', async () => {
     const runtime = await startRuntime({ studio: ['publish', 'secrets:write', 'events:read'] });
     const data = sandbox.path('ws');
