@@ -125,7 +125,8 @@ export const rolloutChannels = {
     errors: ['NOT_FOUND'],
   },
   'rollouts.unwatch': {
-    description: 'Stops the pushes of rollouts.watch for the environment.',
+    description:
+      'Takes back one rollouts.watch of the environment; the pushes stop when none is left. `watching`: whether it is still watched.',
     input: z.object({ environment: environmentName }).strict(),
     output: z.object({ watching: z.boolean() }),
     errors: [],

@@ -1,10 +1,11 @@
 import type { Result } from '@shared/contract';
 
-// rollouts.watch and rollouts.unwatch of one page, per environment: the core keeps one watch per
-// environment (not one per caller), so the page counts its watchers and sends `watch` when the
-// first starts and `unwatch` when the last stops, and sends them one after the other. Two calls
-// in flight at once could be answered in either order, and a panel shown again right after it was
-// left (or mounted twice in development) would end up not watched at all.
+// rollouts.watch and rollouts.unwatch of one page, per environment. The core counts its watchers
+// (one per watch call); the page still counts its own panels and sends `watch` when the first
+// starts and `unwatch` when the last stops, one call after the other: a page that reloads or
+// closes without its unwatch then leaves one count behind in the core, not one per panel, and two
+// calls in flight at once (a panel shown again right after it was left, or mounted twice in
+// development) are never answered out of order.
 
 type Call = (environment: string) => Promise<Result<unknown>>;
 
