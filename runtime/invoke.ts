@@ -118,10 +118,12 @@ export async function invokeHook(
     });
   };
 
-  const record = (trace: Trace, outcome: JsonValue) => {
+  /** `errorScript`: the failing script the answer names (the recorded outcome keeps the code only). */
+  const record = (trace: Trace, outcome: JsonValue, errorScript?: string) => {
     labelTrace(trace, version, options.rollout);
     if (deps.observe) {
       const invocation = finishedInvocation(hook, mode, set, startedAt, traceId, outcome);
+      if (invocation.error && errorScript !== undefined) invocation.error.script = errorScript;
       if (options.rollout) invocation.rollout = { ...options.rollout };
       deps.observe(invocation);
     }
@@ -161,8 +163,9 @@ export async function invokeHook(
     // the async deadline (active-set.ts), which bounds the run.
     const background = run.then((settled) => {
       if (settled.kind === 'done') {
-        const outcome = outcomeOf(answerOf(settled.result, traceId, version), settled.result);
-        record(settled.trace, outcome);
+        const answer = answerOf(settled.result, traceId, version);
+        const outcome = outcomeOf(answer, settled.result);
+        record(settled.trace, outcome, answer.error?.script);
         finished(outcome);
       } else {
         const outcome = { results: {}, error: { code: settled.code } };
@@ -178,7 +181,7 @@ export async function invokeHook(
   if (settled.kind === 'done') {
     const answer = maskAnswer(masker, answerOf(settled.result, traceId, version));
     const outcome = outcomeOf(answer, settled.result);
-    record(settled.trace, outcome);
+    record(settled.trace, outcome, answer.error?.script);
     finished(outcome);
     return answer;
   }

@@ -104,7 +104,7 @@ describe('GET /v1/tail', () => {
     await traceIdsUntil(errorTail, failed.traceId as string);
     expect(invocationsOf(errorTail.messages)[0]).toMatchObject({
       outcome: 'error',
-      error: { code: failed.error?.code },
+      error: { code: failed.error?.code, script: 'Crasher' },
       reason: expect.stringContaining('Crasher'),
     });
     errorTail.close();
