@@ -1,9 +1,8 @@
 import type { JsonObject, RecordedEvent, Trace } from '../shared/engine';
 import { createEnginePool, type EnginePool } from '../shared/engine/node';
 import { checkValueShape, eventBounds } from '../shared/engine/value-bounds';
-import { isHookId, validateEvent, type HookId } from '../shared/hooks';
-import { buildPlanSet, buildPlans, emptyPlanSet, type ActivePlanSet } from './active-set';
-import { checkPublishable } from './bundle-check';
+import { isHookId, validateEvent } from '../shared/hooks';
+import { CaptureQueries } from './capture/capture-queries';
 import { CaptureWriter } from './capture/capture-writer';
 import { createPrepThread } from './capture/capture-prep-thread';
 import type { CapturePreparer } from './capture/capture-prep';
@@ -12,8 +11,9 @@ import { warmUp } from './engine-warm-up';
 import { RuntimeError } from './errors';
 import { invokeHook, type HookAnswer, type InvokeDeps } from './invoke';
 import { RolloutController } from './rollout/rollout-controller';
-import { RolloutLifecycle, rolloutRunningError } from './rollout/rollout-lifecycle';
+import { RolloutLifecycle } from './rollout/rollout-lifecycle';
 import type { DifferenceJson, RolloutJson, StoredRollout } from './rollout/rollout-types';
+import { RuntimeActivation } from './runtime-activation';
 import { openRuntimeSecrets, type RuntimeSecrets, type Serially } from './runtime-secrets';
 import { TokenVerifier } from './auth/token-verifier';
 import { TailHub } from './tail/tail-hub';
@@ -60,9 +60,10 @@ export type {
 // A rollout (docs/rollouts.md) lives in the storage too: the controller (rollout/rollout-controller.ts)
 // decides which bundle answers each invocation, and follows the storage's rollout changes the same
 // way. While one runs, the active bundle changes only by its promote.
-
-const maxQueryLimit = 10_000;
-const maxTraceLimit = 1000;
+//
+// The parts live in files of their own: which bundle is active and how it changes in
+// runtime-activation.ts, the secrets in runtime-secrets.ts, reading the capture back in
+// capture/capture-queries.ts. This file wires them and orders the storage's changes.
 
 export async function createRuntime(options: RuntimeOptions): Promise<Runtime> {
   const config = parseRuntimeConfig(options.config ?? {});
@@ -108,8 +109,9 @@ interface RuntimeParts {
 }
 
 class ReferenceRuntime implements Runtime {
-  private active: ActivePlanSet;
+  private readonly activation: RuntimeActivation;
   private readonly capture: CaptureWriter;
+  private readonly queries: CaptureQueries;
   private readonly verifier: TokenVerifier;
   private readonly background = new Set<Promise<unknown>>();
   private readonly unwatch: (() => void) | undefined;
@@ -134,7 +136,6 @@ class ReferenceRuntime implements Runtime {
     this.pool = parts.pool;
     this.log = parts.log;
     const { storage, config, log } = parts;
-    this.active = active ? buildPlanSet(active, config) : emptyPlanSet;
     this.verifier = new TokenVerifier(storage);
     // One preparation thread masks and redacts both captures and a rollout's differences.
     const preparer: CapturePreparer = createPrepThread(config.capture.redaction, config.source);
@@ -146,6 +147,7 @@ class ReferenceRuntime implements Runtime {
       preparer,
       onError: (error) => log(`capture: ${error instanceof Error ? error.message : String(error)}`),
     });
+    this.queries = new CaptureQueries(this.capture, storage);
     this.invokeDeps = {
       pool: this.pool,
       config,
@@ -167,18 +169,19 @@ class ReferenceRuntime implements Runtime {
       random: parts.random,
     });
     this.rollouts.apply(rollout);
+    this.activation = new RuntimeActivation(
+      { storage, config, secrets: this.secrets, serially: this.queue.serially, rollouts: this.rollouts, log },
+      active,
+    );
     this.lifecycle = new RolloutLifecycle({
       storage,
       controller: this.rollouts,
       log,
-      checkExpected: (hash) => this.checkExpected(hash),
-      activeHash: () => this.active.hash,
-      publishable: (bundle) => this.publishable(bundle),
-      promoted: (version, plans) => {
-        const set = buildPlanSet(version, config, plans ?? buildPlans(version.bundle, version.hash, config));
-        if ((this.active.version?.version ?? 0) < version.version) this.active = set;
-      },
-      refreshActive: () => this.queue.serially(() => this.refreshActive()),
+      checkExpected: (hash) => this.activation.checkExpected(hash),
+      activeHash: () => this.activation.current().hash,
+      publishable: (bundle) => this.activation.publishable(bundle),
+      promoted: (version, plans) => this.activation.promoted(version, plans),
+      refreshActive: () => this.queue.serially(() => this.activation.refreshActive()),
     });
     this.unwatch = storage.watch?.((change) => {
       void this.queue
@@ -204,50 +207,23 @@ class ReferenceRuntime implements Runtime {
     if (!checked.ok) throw new RuntimeError('INVALID_EVENT', checked.message, { problems: checked.problems });
     // One read of the reference: this invocation runs the set that was active when it arrived
     // (or the rollout's candidate, which the controller decides in the same step).
-    return this.rollouts.invoke(this.active, hookId, checked.event as JsonObject);
+    return this.rollouts.invoke(this.activation.current(), hookId, checked.event as JsonObject);
   }
 
+  // Async: a closed runtime answers with a rejected promise, never a throw.
   async publish(request: PublishRequest): Promise<ActivationResult> {
     this.ensureOpen();
-    await this.checkExpected(request.expectedHash);
-    await this.ensureNoRollout();
-    const { bundle, hash } = await this.publishable(request.bundle);
-    if (hash === this.active.hash && request.expectedHash === hash) return this.unchanged();
-    return this.activate(request.expectedHash, {
-      hash,
-      bundle,
-      publishedAt: Date.now(),
-      author: request.author,
-      message: request.message ?? '',
-      kind: 'publish',
-    });
+    return this.activation.publish(request);
   }
 
   async checkPrecondition(expectedHash: string | null): Promise<void> {
     this.ensureOpen();
-    await this.checkExpected(expectedHash);
+    return this.activation.checkExpected(expectedHash);
   }
 
   async rollback(request: RollbackRequest): Promise<ActivationResult> {
     this.ensureOpen();
-    if (request.expectedHash !== undefined) await this.checkExpected(request.expectedHash);
-    // Without If-Match the rollback applies over what is active now, wherever it was published.
-    else await this.queue.serially(() => this.refreshActive());
-    const target = await this.storage.bundleVersion(request.version);
-    if (!target) throw new RuntimeError('NOT_FOUND', `there is no version ${request.version}`);
-    await this.ensureNoRollout();
-    await this.secrets.requireValues(target.bundle.secrets, `version ${request.version}`);
-    const expected = request.expectedHash !== undefined ? request.expectedHash : this.active.hash;
-    if (target.hash === this.active.hash && expected === target.hash) return this.unchanged();
-    return this.activate(expected, {
-      hash: target.hash,
-      bundle: target.bundle,
-      publishedAt: Date.now(),
-      author: request.author,
-      message: request.message ?? `rollback to version ${request.version}`,
-      kind: 'rollback',
-      restoredFrom: request.version,
-    });
+    return this.activation.rollback(request);
   }
 
   startRollout(request: StartRolloutRequest): Promise<RolloutJson> {
@@ -285,11 +261,11 @@ class ReferenceRuntime implements Runtime {
   }
 
   activeBundle(): ActiveBundle | undefined {
-    return this.active.version;
+    return this.activation.current().version;
   }
 
   activeHash(): string | null {
-    return this.active.hash;
+    return this.activation.current().hash;
   }
 
   setSecret(name: string, value: string): Promise<{ name: string; updatedAt: number }> {
@@ -301,24 +277,16 @@ class ReferenceRuntime implements Runtime {
     return this.secrets.list();
   }
 
-  async events(query: Partial<CaptureQuery> = {}): Promise<RecordedEvent[]> {
-    await this.capture.flush();
-    const rows = await this.storage.events(normalizeQuery(query));
-    return rows.map((row) => JSON.parse(row.line) as RecordedEvent);
+  events(query: Partial<CaptureQuery> = {}): Promise<RecordedEvent[]> {
+    return this.queries.events(query);
   }
 
-  async traces(query: Partial<Omit<CaptureQuery, 'hook'>> = {}): Promise<Trace[]> {
-    await this.capture.flush();
-    const rows = await this.storage.traces(
-      normalizeQuery({ ...query, limit: Math.min(query.limit ?? 100, maxTraceLimit) }),
-    );
-    return rows.map((row) => JSON.parse(row.json) as Trace);
+  traces(query: Partial<Omit<CaptureQuery, 'hook'>> = {}): Promise<Trace[]> {
+    return this.queries.traces(query);
   }
 
-  async trace(traceId: string): Promise<Trace | undefined> {
-    await this.capture.flush();
-    const row = await this.storage.trace(traceId);
-    return row ? (JSON.parse(row.json) as Trace) : undefined;
+  trace(traceId: string): Promise<Trace | undefined> {
+    return this.queries.trace(traceId);
   }
 
   verifyToken(token: string): Promise<StoredToken | undefined> {
@@ -361,49 +329,16 @@ class ReferenceRuntime implements Runtime {
       const known = this.rollouts.known();
       if (known?.stored.id === change.id && known.stored.revision >= change.revision) return;
       // A promote activates the candidate: the new active set is swapped in before routing stops.
-      await this.refreshActive();
+      await this.activation.refreshActive();
       await this.rollouts.refresh();
       return;
     }
-    if (change.kind === 'activated' && change.version <= (this.active.version?.version ?? 0)) return;
+    if (change.kind === 'activated' && change.version <= (this.activation.current().version?.version ?? 0)) return;
     if (change.kind !== 'secrets') {
-      await this.refreshActive();
+      await this.activation.refreshActive();
       await this.rollouts.refresh();
     }
     if (change.kind !== 'activated') await this.secrets.refresh();
-  }
-
-  /**
-   * ROLLOUT_RUNNING while a rollout runs, even for a publish or rollback that would change nothing:
-   * the active bundle is the rollout's base until its promote or abort. Memory is confirmed against
-   * the storage (the rollout may have ended through another instance); the storage's activate
-   * refuses a rollout this instance has not heard of yet.
-   */
-  private async ensureNoRollout(): Promise<void> {
-    if (!this.rollouts.running()) return;
-    await this.rollouts.refresh();
-    const running = this.rollouts.running();
-    if (running) throw rolloutRunningError(running.id);
-  }
-
-  /** The bundle checked exactly like a publish's: its rules and its declared secrets' values. */
-  private async publishable(candidate: unknown) {
-    const declared = (candidate as { secrets?: unknown } | null)?.secrets;
-    if (Array.isArray(declared)) await this.secrets.ensureKnown(declared);
-    return checkPublishable(candidate, this.secrets.names());
-  }
-
-  /** Swaps in the storage's active version if it is newer than the one in memory. */
-  private async refreshActive(): Promise<void> {
-    const stored = await this.storage.activeVersion();
-    if (!stored || stored.version <= (this.active.version?.version ?? 0)) return;
-    // Planned before the swap, which is one assignment; never over a newer set (re-checked: the
-    // read above awaited, and a local publish may have swapped meanwhile).
-    const set = buildPlanSet(stored, this.config);
-    if ((this.active.version?.version ?? 0) < stored.version) {
-      this.active = set;
-      this.log(`now serving version ${stored.version} (${stored.hash}), read from the shared storage`);
-    }
   }
 
   private track(run: Promise<unknown>): void {
@@ -414,61 +349,9 @@ class ReferenceRuntime implements Runtime {
     void tracked.finally(() => this.background.delete(tracked));
   }
 
-  private async checkExpected(expectedHash: string | null): Promise<void> {
-    // Another instance may have published and its notification not arrived yet: read the storage
-    // before refusing an If-Match that names a newer bundle than the one in memory.
-    if (expectedHash !== this.active.hash) await this.queue.serially(() => this.refreshActive());
-    if (expectedHash !== this.active.hash) {
-      throw new RuntimeError('PRECONDITION_FAILED', preconditionMessage(this.active.hash), {
-        activeHash: this.active.hash,
-      });
-    }
-  }
-
-  private unchanged(): ActivationResult {
-    const { bundle: _bundle, ...record } = this.active.version as StoredBundleVersion;
-    return { changed: false, active: record };
-  }
-
-  private async activate(
-    expectedHash: string | null,
-    next: Parameters<RuntimeStorage['activate']>[1],
-  ): Promise<ActivationResult> {
-    // Planned before the commit: nothing that could fail is left between the commit and the swap.
-    const plans = buildPlans(next.bundle, next.hash, this.config);
-    const result = await this.storage.activate(expectedHash, next);
-    if (!result.ok && result.rolloutId !== undefined) {
-      throw rolloutRunningError(result.rolloutId);
-    }
-    if (!result.ok) {
-      throw new RuntimeError('PRECONDITION_FAILED', preconditionMessage(result.activeHash), {
-        activeHash: result.activeHash,
-      });
-    }
-    // Committed: swap the whole plan set in one assignment. An activation that committed earlier
-    // but resolves later (a networked storage) must not replace a newer one.
-    const set = buildPlanSet(result.active, this.config, plans);
-    if ((this.active.version?.version ?? 0) < result.active.version) this.active = set;
-    const { bundle: _bundle, ...record } = result.active;
-    return { changed: true, active: record };
-  }
-
   private ensureOpen(): void {
     if (this.closed) throw new RuntimeError('CLOSED', 'the runtime is closed');
   }
-}
-
-function preconditionMessage(activeHash: string | null): string {
-  return activeHash === null
-    ? 'no bundle is active: publish with If-Match: *'
-    : `the active bundle is ${activeHash}: someone published meanwhile; fetch it and retry`;
-}
-
-function normalizeQuery(query: Partial<CaptureQuery>): CaptureQuery {
-  const normalized: CaptureQuery = { limit: Math.max(1, Math.min(query.limit ?? 1000, maxQueryLimit)) };
-  if (query.hook !== undefined) normalized.hook = query.hook as HookId;
-  if (query.since !== undefined) normalized.since = query.since;
-  return normalized;
 }
 
 interface SerialQueue {
