@@ -227,7 +227,9 @@ function report(runs, notes) {
     errors: total(list, (r) => r.errors),
     ...(open ? { senderLagP99Ms: round(median(list.map((r) => r.lagP99Ms))) } : {}),
   });
-  const ratio = (list, pick) => round(median(list.map(pick)) / median(runs.none.map(pick)));
+  // Each round's ratio, then their median: a round's variants ran one after the other, so a slow spell
+  // of the machine that spoils a round spoils one ratio, not a variant's whole figure.
+  const ratio = (list, pick) => round(median(list.map((run, r) => pick(run) / pick(runs.none[r]))));
   const against = (variant) => ({
     ratioP99VsNone: ratio(runs[variant], (r) => r.p99Ms),
     ...(open ? {} : { ratioThroughputVsNone: ratio(runs[variant], (r) => r.requestsPerSecond) }),
