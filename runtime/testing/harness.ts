@@ -4,6 +4,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterEach } from 'vitest';
 import type { Bundle } from '../../shared/engine';
+import type { WorkerFetchOptions } from '../../shared/engine/node';
 import { readBundleFolder } from '../../shared/engine/node/bundle-files';
 import { useTempDirs as useTempDirsWithPrefix } from '../../shared/engine/node/testing/temp-dirs';
 import { createToken } from '../auth/tokens';
@@ -67,7 +68,10 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** A runtime and its HTTP server in this process, on a free loopback port; closed after the test. */
+/**
+ * A runtime and its HTTP server in this process, on a free loopback port; closed after the test.
+ * `fetch` is the runtime's helpers.fetch option, e.g. a test server's CA and loopback address.
+ */
 export function useServedRuntime() {
   const opened: Served[] = [];
   afterEach(async () => {
@@ -75,12 +79,18 @@ export function useServedRuntime() {
   });
   return async (
     dataDir: string,
-    options: { config?: RuntimeConfigInput; server?: RuntimeServerOptions; host?: string } = {},
+    options: {
+      config?: RuntimeConfigInput;
+      server?: RuntimeServerOptions;
+      host?: string;
+      fetch?: WorkerFetchOptions | false;
+    } = {},
   ): Promise<Served> => {
     const runtime = await createRuntime({
       dataDir,
       secretsKey: testKey,
       config: { workers: 1, ...options.config },
+      ...(options.fetch !== undefined ? { fetch: options.fetch } : {}),
       log: () => {},
     });
     const server = createRuntimeServer(runtime, { log: () => {}, ...options.server });
