@@ -10,7 +10,8 @@ import { ContractError } from '../../shared/contract';
 //   localhost), so the token never crosses a network in clear text; anything else must be https;
 // - redirects are refused (`redirect: 'error'`): a redirect would carry the token to another URL;
 // - HTTP statuses become the channels' codes: 401/403/429 RUNTIME_REFUSED with a message naming
-//   what to fix (token missing/wrong/revoked, the scope it lacks, slowed down), network failures,
+//   what to fix (token missing/wrong/revoked, the scope it lacks, slowed down after failed
+//   authentications; another 429, such as the tail's followers cap, in the runtime's words), network failures,
 //   timeouts and 5xx RUNTIME_UNREACHABLE; the runtime's own codes (PRECONDITION_FAILED,
 //   SECRETS_MISSING, PIPELINE_INVALID, NOT_FOUND, ROLLOUT_RUNNING…) are kept in `runtimeCode` with
 //   the body, for the callers that handle them. The token never appears in a message.
@@ -223,11 +224,15 @@ export class RuntimeHttp {
         `${where} refused the request (403): the token lacks the "${scope}" scope. Create one with \`pipeline-studio runtime token create --scopes publish,secrets:write,events:read\` on the runtime and store it for ${this.environment}.`,
       );
     }
-    if (status === 429) {
+    const retry = retryAfter ? `; retry in ${retryAfter} s` : '';
+    // Only the failure limit's 429 is about this address's authentications; another (the live
+    // tail's TOO_MANY_FOLLOWERS) keeps the runtime's own code and words for its callers.
+    if (status === 429 && (runtimeCode === undefined || runtimeCode === 'TOO_MANY_FAILURES')) {
       return refused(
-        `${where} is refusing requests from this address after too many failed authentications (429)${retryAfter ? `; retry in ${retryAfter} s` : ''}.`,
+        `${where} is refusing requests from this address after too many failed authentications (429)${retry}.`,
       );
     }
+    if (status === 429) return refused(`${where}: ${runtimeCode}: ${said} (429)${retry}.`);
     if (status >= 500 || runtimeCode === undefined) {
       return new RuntimeRequestError(
         'RUNTIME_UNREACHABLE',
