@@ -121,7 +121,7 @@ class ReferenceRuntime implements Runtime {
   private readonly rollouts: RolloutController;
   private readonly lifecycle: RolloutLifecycle;
   private readonly invokeDeps: InvokeDeps;
-  readonly tail = new TailHub();
+  readonly tail: TailHub;
   readonly storage: RuntimeStorage;
   readonly config: RuntimeConfig;
   private readonly secrets: RuntimeSecrets;
@@ -136,6 +136,7 @@ class ReferenceRuntime implements Runtime {
     this.pool = parts.pool;
     this.log = parts.log;
     const { storage, config, log } = parts;
+    this.tail = new TailHub({ log });
     this.verifier = new TokenVerifier(storage);
     // One preparation thread masks and redacts both captures and a rollout's differences.
     const preparer: CapturePreparer = createPrepThread(config.capture.redaction, config.source);
