@@ -187,7 +187,9 @@ async function runVariant(variant, measure, notes) {
   if (variant === 'shadow') {
     await startShadow();
     const measured = await measure();
-    notes.shadow.push({ answered: measured.answered, stats: await stopShadow() });
+    const stats = await stopShadow();
+    notes.shadow.push({ answered: measured.answered, stats });
+    log(`    shadow runs: ${stats.candidate.n} ran, ${stats.shadowSkipped} skipped`);
     return measured;
   }
   const tail = await openTail(url, token, hook);
