@@ -189,7 +189,6 @@ async function runVariant(variant, measure, notes) {
     const measured = await measure();
     const stats = await stopShadow();
     notes.shadow.push({ answered: measured.answered, stats });
-    log(`    shadow runs: ${stats.candidate.n} ran, ${stats.shadowSkipped} skipped`);
     return measured;
   }
   const tail = await openTail(url, token, hook);
@@ -209,8 +208,9 @@ async function rotate(name, variants, measure) {
     for (const variant of [...variants.slice(r % variants.length), ...variants.slice(0, r % variants.length)]) {
       const last = await runVariant(variant, measure, notes);
       runs[variant].push(last);
+      const shadow = variant === 'shadow' ? notes.shadow.at(-1).stats : undefined;
       log(
-        `  ${name} round ${r + 1} ${variant}: ${Math.round(last.requestsPerSecond)} req/s, p50 ${last.p50Ms.toFixed(2)} ms, p99 ${last.p99Ms.toFixed(2)} ms, ${last.errors} errors${last.lagP99Ms === undefined ? '' : `, sender lag p99 ${last.lagP99Ms.toFixed(2)} ms`}`,
+        `  ${name} round ${r + 1} ${variant}: ${Math.round(last.requestsPerSecond)} req/s, p50 ${last.p50Ms.toFixed(2)} ms, p99 ${last.p99Ms.toFixed(2)} ms, ${last.errors} errors${last.lagP99Ms === undefined ? '' : `, sender lag p99 ${last.lagP99Ms.toFixed(2)} ms`}${shadow ? `; shadow runs ${shadow.candidate.n} ran, ${shadow.shadowSkipped} skipped` : ''}`,
       );
     }
   }
