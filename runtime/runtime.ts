@@ -165,7 +165,9 @@ class ReferenceRuntime implements Runtime {
       track: (run) => this.track(run),
       masker: (s) => this.secrets.maskerOf(s),
       preparer,
-      shadowConcurrency: config.rollouts.shadowConcurrency ?? this.pool.stats().workers,
+      // Four per worker: enough that a short stall of the engine does not skip shadows at ordinary
+      // load (bench/rollout.bench.mjs), while a saturated runtime still sheds them.
+      shadowConcurrency: config.rollouts.shadowConcurrency ?? 4 * this.pool.stats().workers,
       log,
       random: parts.random,
     });

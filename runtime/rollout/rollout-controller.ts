@@ -28,7 +28,7 @@ export interface RolloutControllerDeps {
   masker(set: ActivePlanSet): SecretMasker;
   /** The capture's preparation (masking and redaction), which differences go through too. */
   preparer: CapturePreparer;
-  /** Shadow runs at once (config.rollouts.shadowConcurrency, default the engine's workers). */
+  /** Shadow runs at once (config.rollouts.shadowConcurrency, default four per engine worker). */
   shadowConcurrency: number;
   log(message: string): void;
   /** Shadow sampling; Math.random by default (tests pass their own). */
