@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { hookIdSchema } from '../hooks/definitions';
+import { outcomeChangeKinds, type OutcomeChangeKind } from '../engine/outcome-diff';
 import type { ChannelSpec } from './channel-spec';
 import { runtimeErrors } from './publish-channels';
 
@@ -16,15 +17,7 @@ const eventId = z.string().min(1).max(200);
 const json = z.unknown();
 
 /** How an event's outcome changed from the baseline to the candidate. */
-export const impactChangeKindSchema = z.enum([
-  'allow→deny',
-  'deny→allow',
-  'reason',
-  'data',
-  'error-new',
-  'error-fixed',
-  'error-changed',
-]);
+export const impactChangeKindSchema = z.enum(outcomeChangeKinds as [OutcomeChangeKind, ...OutcomeChangeKind[]]);
 
 /** The kinds that change a decision: they must be acknowledged before publishing. */
 export const impactFlipKinds = ['allow→deny', 'deny→allow'] as const;
