@@ -1,11 +1,7 @@
 import { diffSummary } from '../../core/publish/bundle-diff';
-import type { ChannelOutput } from '../../shared/contract';
-import type { Bundle } from '../../shared/engine';
-import { readBundleFolder } from '../../shared/engine/node/bundle-files';
 import { parseCommandArgs } from '../args';
-import { UsageError } from '../usage-error';
 import type { Command } from './command';
-import { confirmEnvironment, json, requireEnvOption, withStudioCore } from './publish-access';
+import { publishFlowArgs, publishFlowOptions, runPublishFlow, statusMarks, type Preview } from './publish-flow';
 import { dataOptionHelp } from './workspace-access';
 
 const help = `Usage: pipeline-studio publish (<bundle-dir> | --workspace) --env <name> [--message "…"] [--push-secrets] [--yes]
@@ -32,10 +28,6 @@ Prints the publish job's final state as JSON on stdout ({ status, steps, result?
 Exit codes: 0 published (or nothing to change), 1 an invalid bundle, a gate failed or the runtime refused,
 2 bad usage, an unknown environment, no runtime URL or token, no confirmation.`;
 
-type Preview = ChannelOutput<'publish.preview'>;
-type PublishProgress = ChannelOutput<'publish.progress'>;
-const marks: Record<string, string> = { pass: '✓', fail: '✗', pending: '…', skipped: '-', running: '…' };
-
 function printPreview(command: string, preview: Preview): void {
   const lines = [
     `${command}: ${preview.environment} (${preview.runtimeUrl})`,
@@ -52,7 +44,7 @@ function printPreview(command: string, preview: Preview): void {
     );
   }
   if (preview.drift.detected) lines.push(`  DRIFT  ${preview.drift.message ?? ''}`);
-  for (const gate of preview.gates) lines.push(`  ${marks[gate.status] ?? ' '} ${gate.label}: ${gate.detail}`);
+  for (const gate of preview.gates) lines.push(`  ${statusMarks[gate.status] ?? ' '} ${gate.label}: ${gate.detail}`);
   process.stderr.write(`${lines.join('\n')}\n`);
 }
 
@@ -61,84 +53,13 @@ export const publishCommand: Command = {
   help,
   async run(args) {
     const command = 'publish';
-    const { values, positionals } = parseCommandArgs(
-      command,
-      args,
-      {
-        workspace: { type: 'boolean' },
-        env: { type: 'string' },
-        message: { type: 'string' },
-        'push-secrets': { type: 'boolean' },
-        yes: { type: 'boolean' },
-        data: { type: 'string' },
+    const { values, positionals } = parseCommandArgs(command, args, publishFlowOptions, 1);
+    const flow = publishFlowArgs(command, 'publish', values, positionals, 'published with pipeline-studio');
+    return runPublishFlow(command, flow, {
+      printPreview: (preview) => printPreview(command, preview),
+      printDone: (progress) => {
+        process.stderr.write(`${command}: ${flow.environment} runs version ${progress.result?.version ?? '?'}\n`);
       },
-      1,
-    );
-    const [folder] = positionals;
-    if ((folder === undefined) === !values.workspace) {
-      throw new UsageError(`${command}: give a <bundle-dir> or --workspace, one of the two (see publish --help)`);
-    }
-    const environment = requireEnvOption(command, values.env);
-    const message = values.message ?? 'published with pipeline-studio';
-    if (message.length === 0 || message.length > 500)
-      throw new UsageError(`${command}: --message must be 1 to 500 characters`);
-
-    let bundle: Bundle | undefined;
-    if (folder !== undefined) {
-      const read = await readBundleFolder(folder);
-      if (!read.ok) {
-        // As `check`: the bundle is what failed, every problem listed; nothing was sent.
-        process.stderr.write(`${command}: ${folder} is not a valid bundle; nothing was sent\n`);
-        for (const problem of read.error.problems) process.stderr.write(`  ${problem.where}: ${problem.message}\n`);
-        return 1;
-      }
-      bundle = read.bundle;
-    }
-
-    return withStudioCore(command, values.data, async (_handlers, publishing) => {
-      const preview = await publishing.preview(environment, bundle);
-      printPreview(command, preview);
-      const valid = preview.gates.find((gate) => gate.id === 'valid');
-      if (valid?.status === 'fail') {
-        process.stderr.write(`${command}: the pipeline is not valid; nothing was published\n`);
-        return 1;
-      }
-      const confirm = await confirmEnvironment(command, environment, values.yes);
-      // Each step is printed once it has passed, failed or been skipped, as the job pushes it
-      // (publish.steps); one job runs per environment, so its environment names it.
-      const reported = new Map<string, string>();
-      const report = (progress: PublishProgress) => {
-        for (const step of progress.steps) {
-          const key = `${step.status}:${step.detail ?? ''}`;
-          if (step.status === 'pending' || step.status === 'running' || reported.get(step.id) === key) continue;
-          reported.set(step.id, key);
-          process.stderr.write(
-            `  ${marks[step.status] ?? ' '} ${step.label}${step.detail ? `: ${step.detail}` : ''}\n`,
-          );
-        }
-      };
-      const stop = publishing.onSteps((progress) => {
-        if (progress.environment === environment) report(progress);
-      });
-      const job = await publishing.start(
-        {
-          environment,
-          message,
-          expectedHash: preview.remote?.hash ?? null,
-          ...(confirm !== undefined ? { confirm } : {}),
-          ...(values['push-secrets'] ? { pushSecrets: true } : {}),
-        },
-        bundle,
-      );
-      const progress = await job.ended.finally(stop);
-      report(progress);
-      json(progress);
-      if (progress.status === 'done') {
-        process.stderr.write(`${command}: ${environment} runs version ${progress.result?.version ?? '?'}\n`);
-        return 0;
-      }
-      process.stderr.write(`${command}: ${progress.error?.code ?? 'FAILED'}: ${progress.error?.message ?? ''}\n`);
-      return 1;
     });
   },
 };

@@ -1,11 +1,9 @@
-import type { ChannelOutput } from '../../shared/contract';
 import { stickyKeySchema } from '../../shared/contract/rollout-request';
-import type { Bundle } from '../../shared/engine';
-import { readBundleFolder } from '../../shared/engine/node/bundle-files';
 import { parseCommandArgs, positiveInteger } from '../args';
 import { UsageError } from '../usage-error';
 import type { Command } from './command';
 import { confirmEnvironment, json, requireEnvOption, withStudioCore } from './publish-access';
+import { publishFlowArgs, publishFlowOptions, runPublishFlow } from './publish-flow';
 import { rolloutTable } from './rollout-view';
 import { dataOptionHelp } from './workspace-access';
 
@@ -40,8 +38,6 @@ the rollout as JSON. Exit codes: 0 done, 1 a gate failed or the runtime refused 
 NO_ROLLOUT, ROLLOUT_ENDED…), 2 bad usage, an unknown environment, no runtime URL or token, no
 confirmation.`;
 
-type PublishProgress = ChannelOutput<'publish.progress'>;
-const marks: Record<string, string> = { pass: '✓', fail: '✗', skipped: '-' };
 const subcommands = 'start, status, set, promote or abort';
 
 function number(command: string, flag: string, value: string | undefined, max: number): number | undefined {
@@ -59,26 +55,17 @@ async function start(args: string[]): Promise<number> {
     command,
     args,
     {
-      workspace: { type: 'boolean' },
-      env: { type: 'string' },
+      ...publishFlowOptions,
       percent: { type: 'string' },
       shadow: { type: 'boolean' },
       'sticky-by': { type: 'string' },
       'max-error-rate': { type: 'string' },
       'max-p99-ms': { type: 'string' },
       'min-samples': { type: 'string' },
-      message: { type: 'string' },
-      'push-secrets': { type: 'boolean' },
-      yes: { type: 'boolean' },
-      data: { type: 'string' },
     },
     1,
   );
-  const [folder] = positionals;
-  if ((folder === undefined) === !values.workspace) {
-    throw new UsageError(`${command}: give a <bundle-dir> or --workspace, one of the two (see rollout --help)`);
-  }
-  const environment = requireEnvOption(command, values.env);
+  const flow = publishFlowArgs(command, 'rollout', values, positionals, 'rollout started with pipeline-studio');
   const percent = positiveInteger(command, '--percent', values.percent, 100);
   if (percent === undefined) throw new UsageError(`${command}: --percent N (1 to 100) is required`);
   const sticky = values['sticky-by'];
@@ -90,9 +77,6 @@ async function start(args: string[]): Promise<number> {
   const maxP99Ms = number(command, '--max-p99-ms', values['max-p99-ms'], 600_000);
   if (maxP99Ms === 0) throw new UsageError(`${command}: --max-p99-ms must be more than 0`);
   const minSamples = positiveInteger(command, '--min-samples', values['min-samples'], 1_000_000);
-  const message = values.message ?? 'rollout started with pipeline-studio';
-  if (message.length === 0 || message.length > 500)
-    throw new UsageError(`${command}: --message must be 1 to 500 characters`);
   const guard = {
     ...(maxErrorRate !== undefined ? { maxErrorRate } : {}),
     ...(maxP99Ms !== undefined ? { maxP99Ms } : {}),
@@ -104,52 +88,20 @@ async function start(args: string[]): Promise<number> {
     ...(stickyBy !== undefined ? { stickyBy } : {}),
     ...(Object.keys(guard).length > 0 ? { guard } : {}),
   };
+  const { environment } = flow;
 
-  let bundle: Bundle | undefined;
-  if (folder !== undefined) {
-    const read = await readBundleFolder(folder);
-    if (!read.ok) {
-      process.stderr.write(`${command}: ${folder} is not a valid bundle; nothing was sent\n`);
-      for (const problem of read.error.problems) process.stderr.write(`  ${problem.where}: ${problem.message}\n`);
-      return 1;
-    }
-    bundle = read.bundle;
-  }
-
-  return withStudioCore(command, values.data, async (handlers, publishing) => {
-    const preview = await publishing.preview(environment, bundle);
-    process.stderr.write(
-      `${command}: ${environment} (${preview.runtimeUrl}): candidate ${preview.local.hash.slice(0, 12)}, active ${preview.remote ? `version ${preview.remote.version}` : 'none'}\n`,
-    );
-    for (const gate of preview.gates) process.stderr.write(`  ${gate.status} ${gate.label}: ${gate.detail}\n`);
-    if (preview.gates.find((gate) => gate.id === 'valid')?.status === 'fail') {
-      process.stderr.write(`${command}: the pipeline is not valid; nothing was sent\n`);
-      return 1;
-    }
-    const confirm = await confirmEnvironment(command, environment, values.yes);
-    const job = await publishing.start(
-      {
-        environment,
-        message,
-        rollout,
-        expectedHash: preview.remote?.hash ?? null,
-        ...(confirm !== undefined ? { confirm } : {}),
-        ...(values['push-secrets'] ? { pushSecrets: true } : {}),
-      },
-      bundle,
-    );
-    const progress: PublishProgress = await job.ended;
-    for (const step of progress.steps) {
-      process.stderr.write(`  ${marks[step.status] ?? ' '} ${step.label}${step.detail ? `: ${step.detail}` : ''}\n`);
-    }
-    json(progress);
-    if (progress.status !== 'done') {
-      process.stderr.write(`${command}: ${progress.error?.code ?? 'FAILED'}: ${progress.error?.message ?? ''}\n`);
-      return 1;
-    }
-    const { rollout: started } = await handlers['rollouts.status']({ environment });
-    if (started) process.stderr.write(rolloutTable(environment, started));
-    return 0;
+  return runPublishFlow(command, flow, {
+    rollout,
+    printPreview: (preview) => {
+      process.stderr.write(
+        `${command}: ${environment} (${preview.runtimeUrl}): candidate ${preview.local.hash.slice(0, 12)}, active ${preview.remote ? `version ${preview.remote.version}` : 'none'}\n`,
+      );
+      for (const gate of preview.gates) process.stderr.write(`  ${gate.status} ${gate.label}: ${gate.detail}\n`);
+    },
+    printDone: async (_progress, handlers) => {
+      const { rollout: started } = await handlers['rollouts.status']({ environment });
+      if (started) process.stderr.write(rolloutTable(environment, started));
+    },
   });
 }
 
