@@ -2,6 +2,7 @@ import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RuntimeClient } from './runtime-client';
+import { followTail } from './runtime-tail';
 
 // The live tail's reader against answers a real runtime never gives, from a real HTTP server on
 // loopback standing in for a broken proxy or a hostile host: each is refused or ends the stream
@@ -125,5 +126,58 @@ describe('the live tail reader', () => {
       () => {},
     );
     expect((await closed.ended)?.message).toBe('the runtime ended the stream');
+  });
+
+  it('stop cancels the body itself, so the connection closes even when fetch no longer hears its signal', async () => {
+    // A body that, like a fetch whose request object was collected, ignores the tail's controller:
+    // only cancelling the stream ends it.
+    let cancelled = 0;
+    let push = (_text: string) => {};
+    const body = new ReadableStream<Uint8Array>({
+      start(streamController) {
+        push = (text) => streamController.enqueue(new TextEncoder().encode(text));
+      },
+      cancel() {
+        cancelled++;
+      },
+    });
+    const items: unknown[] = [];
+    let got = () => {};
+    const first = new Promise<void>((resolve) => (got = resolve));
+    const tail = followTail(
+      body,
+      new AbortController(),
+      (received) => {
+        items.push(received);
+        got();
+      },
+      () => {},
+    );
+    push(`event: invocation\ndata: ${JSON.stringify(item)}\n\n`);
+    await first;
+    tail.stop();
+    expect(await tail.ended).toBeNull();
+    expect(cancelled).toBe(1);
+    // The stream is closed: what the runtime would still send has nowhere to go.
+    expect(() => push(`event: invocation\ndata: ${JSON.stringify(item)}\n\n`)).toThrow(/closed/);
+    expect(items).toHaveLength(1);
+  });
+
+  it('stops following the runtime at once: its connection closes on stop', async () => {
+    let closed = () => {};
+    const connectionClosed = new Promise<void>((resolve) => (closed = resolve));
+    const client = await serve((res) => {
+      stream(res);
+      res.write('event: sampling\ndata: {"rate":1,"dropped":0}\n\n');
+      res.on('close', () => closed());
+    });
+    const tail = await client.openTail(
+      {},
+      () => {},
+      () => {},
+    );
+    tail.stop();
+    expect(await tail.ended).toBeNull();
+    await connectionClosed;
   });
 });

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { tailItemSchema, type tailFilterSchema } from '../../shared/contract/rollout-channels';
-import { readServerSentEvents, type ServerSentEvent } from './sse-reader';
+import { defaultMaxLineBytes, readServerSentEvents, type ServerSentEvent } from './sse-reader';
 
 // The runtime's live tail (GET /v1/tail, docs/publish.md "Live tail") as the studio reads it: the
 // filter becomes the query (hooks and outcomes repeated), `invocation` events are checked against
@@ -39,6 +39,8 @@ export function followTail(
   onSampling: (sampling: TailSampling) => void,
 ): TailStream {
   const handle = (event: ServerSentEvent) => {
+    // What was already read when the tail was stopped belongs to nobody.
+    if (controller.signal.aborted) return;
     if (event.event !== 'invocation' && event.event !== 'sampling') return;
     let data: unknown;
     try {
@@ -60,7 +62,10 @@ export function followTail(
     }
     onItem(item.data);
   };
-  const ended = readServerSentEvents(body, handle).then(
+  // Stopping cancels the body itself: fetch's own signal stops reaching its request once Node has
+  // collected that request object (it is held weakly), and a stopped tail whose connection stayed
+  // open would keep a follower place on the runtime and keep being read here.
+  const ended = readServerSentEvents(body, handle, defaultMaxLineBytes, controller.signal).then(
     () => (controller.signal.aborted ? null : new Error('the runtime ended the stream')),
     (error: unknown) => (controller.signal.aborted ? null : error instanceof Error ? error : new Error(String(error))),
   );

@@ -18,14 +18,22 @@ export class StreamLineTooLong extends Error {
 
 export const defaultMaxLineBytes = 64 * 1024;
 
-/** Calls `onEvent` per complete event until the stream ends (resolves) or breaks (rejects). */
+/**
+ * Calls `onEvent` per complete event until the stream ends (resolves) or breaks (rejects). When
+ * `signal` aborts, the body is cancelled and nothing more is read: the reader, not fetch's own
+ * signal, is what closes the connection (see `stop` in runtime-tail.ts).
+ */
 export async function readServerSentEvents(
   body: ReadableStream<Uint8Array>,
   onEvent: (event: ServerSentEvent) => void,
   maxLineBytes = defaultMaxLineBytes,
+  signal?: AbortSignal,
 ): Promise<void> {
   const decoder = new TextDecoder('utf-8');
   const reader = body.getReader();
+  const cancel = () => void reader.cancel(signal?.reason).catch(() => {});
+  if (signal?.aborted) cancel();
+  signal?.addEventListener('abort', cancel, { once: true });
   let pending = '';
   let eventName = '';
   let data: string[] = [];
@@ -47,6 +55,7 @@ export async function readServerSentEvents(
   try {
     for (;;) {
       const { done, value } = await reader.read();
+      if (signal?.aborted) return;
       pending += decoder.decode(value, { stream: !done });
       let start = 0;
       for (let at = 0; at < pending.length; at++) {
@@ -66,6 +75,7 @@ export async function readServerSentEvents(
       if (done) return;
     }
   } finally {
+    signal?.removeEventListener('abort', cancel);
     reader.releaseLock();
   }
 }
