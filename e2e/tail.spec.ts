@@ -82,3 +82,62 @@ test('live tail: rows arrive as the runtime answers, filter by outcome, pause co
   await tail.filters.getByRole('button', { name: 'Stop' }).click();
   await expect(page.getByTestId('tail-phase')).toHaveText('Stopped');
 });
+
+test('live tail: filters applied again and again while the runtime is invoked keep the new tail live', async ({
+  studio,
+  studioPage,
+}) => {
+  test.setTimeout(120_000);
+  await importPatientBundle(studio.dataDir);
+  const { page } = studioPage;
+  const publish = new PublishPage(studioPage);
+  const tail = new TailPage(studioPage);
+  await studioPage.open();
+  await publish.configure('staging', runtime.url, runtime.token);
+  await publish.open('staging');
+  await publish.review();
+  await publish.publish('staging', 'First publish');
+  await expect(page.getByTestId('publish-result')).toContainText('v1');
+  const host = await createInvokeToken(runtime);
+  const state = page.locator('.tail-environment');
+
+  await tail.open('staging');
+  await tail.start();
+  // Invocations keep arriving, an allow and a refusal in turn, for as long as the filters change.
+  let invoking = true;
+  let invoked = 0;
+  const invocations = (async () => {
+    while (invoking) {
+      const user = 100 + invoked;
+      await invoke(
+        runtime,
+        host,
+        'signup.before',
+        invoked % 2 ? signupOf(user, `u${user}@mailinator.com`) : signupOf(user),
+      );
+      invoked++;
+    }
+  })();
+  try {
+    // Each Apply stops the old tail and starts the new one together; nothing waits for the new
+    // one to be live before the next Apply but the button itself (disabled while connecting).
+    const swaps: string[][] = [['deny'], ['allow'], [], ['deny'], ['allow', 'deny'], ['allow'], [], ['deny']];
+    for (const outcomes of swaps) {
+      await expect(state, 'the tail before this Apply').not.toHaveAttribute('data-tail-state', /failed|ended|stopped/);
+      await tail.applyOutcomes(outcomes);
+    }
+    // The last tail (refusals only) lives on: refusals that finish after it opened still arrive.
+    await expect(page.getByTestId('tail-phase')).toHaveText('Live on staging', { timeout: 15_000 });
+    // Paused, what arrives is counted (the list is virtualized and keeps at most 5,000 rows, so
+    // the rows drawn cannot tell).
+    await tail.filters.getByRole('button', { name: 'Pause' }).click();
+    await expect(page.getByTestId('tail-new')).not.toHaveText('0 new', { timeout: 15_000 });
+    await tail.filters.getByRole('button', { name: 'Resume' }).click();
+    await expect(tail.rows('allow')).toHaveCount(0);
+    await expect(state).toHaveAttribute('data-tail-state', 'live');
+    await expect(page.getByText(/broke/)).toHaveCount(0);
+  } finally {
+    invoking = false;
+    await invocations;
+  }
+});

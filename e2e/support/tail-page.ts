@@ -31,6 +31,17 @@ export class TailPage {
     await expect(this.page.getByTestId('tail-phase')).toHaveText(/^Live on /, { timeout: 15_000 });
   }
 
+  /**
+   * Sets the outcome boxes to exactly `outcomes` and applies them (the running tail is swapped for
+   * a new one). Waits only for the button to be there and enabled, not for the new tail to be live.
+   */
+  async applyOutcomes(outcomes: readonly string[]): Promise<void> {
+    for (const outcome of ['allow', 'deny', 'data', 'accepted', 'error']) {
+      await this.filters.getByRole('checkbox', { name: outcome }).setChecked(outcomes.includes(outcome));
+    }
+    await this.filters.getByRole('button', { name: 'Apply filters' }).click();
+  }
+
   /** Rows of one outcome (rows are named "<time> <hook>: <outcome>"). */
   rows(outcome?: string): Locator {
     const rows = this.list.locator('.virtual-rows-body [role="row"]');
