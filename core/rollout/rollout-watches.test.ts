@@ -1,23 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { useAuthoringHarness } from '../authoring/testing/authoring-harness';
-import { useTestRuntime } from '../publish/testing/runtime-process';
-import { requireRealKeychain } from '../secrets/testing/real-keychain';
-import { connectEnvironment, nextEvent, studioScopes } from './testing/rollout-setup';
+import { useRolloutFixture } from './testing/rollout-fixture';
+import { nextEvent, studioScopes } from './testing/rollout-setup';
 
 // rollouts.watch counts its watchers per environment (two windows, or two panels, showing the
 // same rollout): one unwatch leaves the other's pushes going, the last one stops them. Against a
 // real runtime on loopback, through the real router.
 
-requireRealKeychain();
-
-const harness = useAuthoringHarness();
-const startRuntime = useTestRuntime();
+const fixture = useRolloutFixture();
 
 describe('rollout watches', () => {
   it('keeps pushing rollout.status while one watcher is left, and stops with the last', async () => {
-    const runtime = await startRuntime({ studio: studioScopes });
-    const h = harness();
-    await connectEnvironment(h, runtime);
+    const { h } = await fixture.connected({ studio: studioScopes });
 
     const first = nextEvent(h, 'rollout.status', (event) => event.environment === 'staging');
     expect(await h.call('rollouts.watch', { environment: 'staging' })).toEqual({ watching: true });

@@ -1,37 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
-import { useAuthoringHarness } from '../authoring/testing/authoring-harness';
-import { useTestRuntime } from '../publish/testing/runtime-process';
 import { attachScript, denyMailinator } from '../replay/testing/replay-fixtures';
-import { requireRealKeychain } from '../secrets/testing/real-keychain';
 import { Workspace } from '../store';
-import {
-  adminScopes,
-  connectEnvironment,
-  invoke,
-  nextEvent,
-  runPublishJob,
-  studioScopes,
-} from './testing/rollout-setup';
+import { useRolloutFixture } from './testing/rollout-fixture';
+import { invoke, nextEvent, runPublishJob } from './testing/rollout-setup';
 
 // Rollouts through the studio's channels against a real reference runtime (dist/node/runtime.mjs
 // as a child process on loopback), through the real router and the real keychain: started by a
 // publish job, followed by pushed rollout.status, steered, promoted, and refused where the runtime
 // refuses.
 
-requireRealKeychain();
-
-const harness = useAuthoringHarness();
-const startRuntime = useTestRuntime();
-
-async function setUp() {
-  const runtime = await startRuntime({ studio: studioScopes, admin: adminScopes });
-  const h = harness();
-  await connectEnvironment(h, runtime);
-  await attachScript(h, 'gate', 'signup.before', 'return true\n');
-  const first = await runPublishJob(h, { environment: 'staging', message: 'first' });
-  expect(first.status).toBe('done');
-  return { h, runtime, base: first.result! };
-}
+const fixture = useRolloutFixture();
+const setUp = () => fixture.published('return true\n');
 
 describe('rollouts (against a real runtime)', () => {
   it('starts a canary through the publish gates, is watched, steered, refuses a publish meanwhile, and is promoted into the history', async () => {

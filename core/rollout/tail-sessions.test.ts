@@ -1,35 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { useAuthoringHarness } from '../authoring/testing/authoring-harness';
-import { useTestRuntime } from '../publish/testing/runtime-process';
-import { attachScript, denyMailinator } from '../replay/testing/replay-fixtures';
-import { requireRealKeychain } from '../secrets/testing/real-keychain';
+import { denyMailinator } from '../replay/testing/replay-fixtures';
 import { maxOpenTails } from './tail-sessions';
-import {
-  adminScopes,
-  connectEnvironment,
-  invoke,
-  nextEvent,
-  runPublishJob,
-  studioScopes,
-} from './testing/rollout-setup';
+import { useRolloutFixture } from './testing/rollout-fixture';
+import { invoke, nextEvent } from './testing/rollout-setup';
 
 // Live tails through tail.start / tail.stop against a real runtime's GET /v1/tail: the invocations
 // arrive as pushed tail.batch events, filtered as asked; stop pushes `ended`; a runtime that goes
 // away pushes `failed`; at most four are open.
 
-requireRealKeychain();
-
-const harness = useAuthoringHarness();
-const startRuntime = useTestRuntime();
-
-async function setUp() {
-  const runtime = await startRuntime({ studio: studioScopes, admin: adminScopes });
-  const h = harness();
-  await connectEnvironment(h, runtime);
-  await attachScript(h, 'gate', 'signup.before', denyMailinator());
-  expect((await runPublishJob(h, { environment: 'staging', message: 'first' })).status).toBe('done');
-  return { h, runtime };
-}
+const fixture = useRolloutFixture();
+const setUp = () => fixture.published(denyMailinator());
 
 describe('live tails (against a real runtime)', () => {
   it('pushes the invocations that pass the filter, then ended on stop', async () => {

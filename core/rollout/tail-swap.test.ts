@@ -1,19 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { EventPayload } from '../../shared/contract';
-import { useAuthoringHarness } from '../authoring/testing/authoring-harness';
-import { useTestRuntime } from '../publish/testing/runtime-process';
-import { attachScript, denyMailinator } from '../replay/testing/replay-fixtures';
-import { requireRealKeychain } from '../secrets/testing/real-keychain';
-import { adminScopes, connectEnvironment, invoke, runPublishJob, studioScopes } from './testing/rollout-setup';
+import { denyMailinator } from '../replay/testing/replay-fixtures';
+import { useRolloutFixture } from './testing/rollout-fixture';
+import { invoke } from './testing/rollout-setup';
 
 // The page swaps tails (renderer/src/features/tail): tail.stop of the old one and tail.start of a
 // new one in the same tick, while the runtime keeps being invoked. The new tail must live on: the
 // old stream's end is the old tail's business only. Repeated, since one swap may pass by luck.
 
-requireRealKeychain();
-
-const harness = useAuthoringHarness();
-const startRuntime = useTestRuntime();
+const fixture = useRolloutFixture();
 
 type Batch = EventPayload<'tail.batch'>;
 
@@ -21,11 +16,7 @@ const swaps = 20;
 
 describe('swapping live tails (against a real runtime)', () => {
   it('keeps the new tail alive when the old one is stopped in the same tick, invocations arriving', async () => {
-    const runtime = await startRuntime({ studio: studioScopes, admin: adminScopes });
-    const h = harness();
-    await connectEnvironment(h, runtime);
-    await attachScript(h, 'gate', 'signup.before', denyMailinator());
-    expect((await runPublishJob(h, { environment: 'staging', message: 'first' })).status).toBe('done');
+    const { h, runtime } = await fixture.published(denyMailinator());
 
     // Every pushed batch, by tail; a waiter is woken on each one.
     const batches = new Map<string, Batch[]>();
