@@ -22,14 +22,11 @@
 // The variants take turns in each round, in an order that turns (a shadow rollout is started before
 // its variant and aborted after it), so a slow spell of this shared machine hits all alike.
 // bench/README.md ("rollout") says how to read it.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { startFixtureRuntime } from './lib/fixture-runtime.mjs';
 import { emit, log, median, quick, round } from './lib/measure.mjs';
 import { bundle, events } from './lib/pipeline-fixture.mjs';
-import { createLoad, percentile, runtimeCommand, runtimeEntry, startRuntimeProcess } from './lib/runtime-load.mjs';
+import { percentile } from './lib/runtime-load.mjs';
 import { openTail } from './lib/tail-follower.mjs';
 
 const closedClients = 16;
@@ -44,11 +41,6 @@ const openLoopSockets = 256;
 const hook = 'signup.before';
 const hookPath = `/v1/hooks/${hook}`;
 
-if (!existsSync(runtimeEntry)) {
-  log(`bench: ${runtimeEntry} is missing: run \`node scripts/build-node.mjs\` or \`npm run bench\``);
-  process.exit(2);
-}
-
 /** The fixture's pipeline with its last script's risk threshold lowered: a candidate that differs a little. */
 function candidateBundle() {
   const base = bundle();
@@ -60,20 +52,13 @@ function candidateBundle() {
   };
 }
 
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'rollout-bench-'));
-const env = { ...process.env, PIPELINE_RUNTIME_KEY: randomBytes(32).toString('base64') };
-const { token } = await runtimeCommand(
-  ['token', 'create', '--scopes', 'publish,invoke,events:read', '--name', 'bench', '--data', dataDir],
-  env,
-);
-const server = await startRuntimeProcess(['--data', dataDir], env);
-const url = server.url;
-const load = createLoad({ url, token, clients: openLoopSockets });
+const runtime = await startFixtureRuntime({
+  name: 'rollout-bench',
+  scopes: ['publish', 'invoke', 'events:read'],
+  clients: openLoopSockets,
+});
+const { url, token, load, activeHash } = runtime;
 const { request, send, errorKinds } = load;
-
-const published = await request('PUT', '/v1/bundle', { bundle: bundle(), message: 'bench' }, { 'if-match': '*' });
-if (published.status !== 201) throw new Error(`publish failed: ${published.status} ${published.text}`);
-const activeHash = JSON.parse(published.text).hash;
 const bodies = events(1000).map((recorded) => JSON.stringify({ event: recorded.event }));
 
 /** One invocation; its latency goes to `samples` when it is answered with 200, else it is counted by kind. */
@@ -344,7 +329,5 @@ try {
     ],
   });
 } finally {
-  load.close();
-  await server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await runtime.close();
 }

@@ -15,13 +15,9 @@
 //              keeps up (`keptUp`: served / offered, below ~0.95 the machine could not). "Added by the
 //              pipeline" = pipeline p50/p99 - baseline p50/p99 at that rate; goal: p99 < 10 ms added
 // and no errors (a non-2xx answer or a failed request) anywhere.
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { startFixtureRuntime } from './lib/fixture-runtime.mjs';
 import { emit, log, median, quick, round } from './lib/measure.mjs';
-import { bundle, events } from './lib/pipeline-fixture.mjs';
-import { createLoad, runtimeCommand, runtimeEntry, startRuntimeProcess } from './lib/runtime-load.mjs';
+import { events } from './lib/pipeline-fixture.mjs';
 
 const clients = 200;
 const rounds = quick ? 1 : 3;
@@ -31,25 +27,9 @@ const warmupMs = quick ? 1000 : 3000;
 /** The paced rate, as a share of the pipeline's saturated throughput (measured first). */
 const pacedShare = 0.4;
 
-if (!existsSync(runtimeEntry)) {
-  log(`bench: ${runtimeEntry} is missing: run \`node scripts/build-node.mjs\` or \`npm run bench\``);
-  process.exit(2);
-}
-
-const dataDir = mkdtempSync(path.join(os.tmpdir(), 'runtime-bench-'));
-const env = { ...process.env, PIPELINE_RUNTIME_KEY: randomBytes(32).toString('base64') };
-
-const { token } = await runtimeCommand(
-  ['token', 'create', '--scopes', 'publish,invoke', '--name', 'bench', '--data', dataDir],
-  env,
-);
-const server = await startRuntimeProcess(['--data', dataDir], env);
-const url = server.url;
-const load = createLoad({ url, token, clients });
+const runtime = await startFixtureRuntime({ name: 'runtime-bench', scopes: ['publish', 'invoke'], clients });
+const { url, load } = runtime;
 const { request, errorKinds } = load;
-
-const published = await request('PUT', '/v1/bundle', { bundle: bundle(), message: 'bench' }, { 'if-match': '*' });
-if (published.status !== 201) throw new Error(`publish failed: ${published.status} ${published.text}`);
 
 // Request bodies built once: the fixture's events for the pipeline; for the baseline the same
 // events on a hook without layers (its payload needs only request and user.email).
@@ -153,7 +133,5 @@ try {
     ],
   });
 } finally {
-  load.close();
-  await server.stop();
-  rmSync(dataDir, { recursive: true, force: true });
+  await runtime.close();
 }
