@@ -12,7 +12,7 @@ export type {
   RuntimeOptions,
   StartRolloutRequest,
 } from './runtime';
-export type { HookAnswer } from './invoke';
+export type { HookAnswer } from './invoke-answers';
 export type {
   DifferenceJson,
   DifferenceKind,

@@ -8,14 +8,15 @@ import {
   type Trace,
 } from '../shared/engine';
 import type { EnginePool } from '../shared/engine/node';
-import { makeSpan } from '../shared/engine/otlp';
 import { modeOf, type HookId, type HookMode } from '../shared/hooks';
 import { deadlineOf, type ActivePlanSet } from './active-set';
 import type { CaptureItem } from './capture/capture-writer';
 import type { RuntimeConfig } from './config';
 import { newEventId, newTraceId } from './ids';
+import { answerOf, fallbackAnswer, finishedInvocation, maskAnswer, outcomeOf, type HookAnswer } from './invoke-answers';
+import { failureTrace, labelTrace, lateTrace, withTraceId, type RolloutRole } from './invoke-traces';
 import type { SecretMasker } from './secrets/secret-masker';
-import type { FinishedInvocation, InvocationObserver, TailOutcome } from './tail/tail-types';
+import type { InvocationObserver } from './tail/tail-types';
 
 // One invocation of a hook: the active pipeline in the engine pool, bounded by the hook's deadline.
 // Decisions of this runtime, where the engine's pipeline semantics say nothing (docs/runtime.md,
@@ -35,22 +36,6 @@ import type { FinishedInvocation, InvocationObserver, TailOutcome } from './tail
 //   (`runtime.bundle_version`, and during a rollout `runtime.rollout_id` and `runtime.rollout_role`,
 //   docs/rollouts.md).
 
-export interface HookAnswer {
-  hook: HookId;
-  mode: HookMode;
-  allow?: boolean;
-  reason?: string;
-  code?: string;
-  data?: JsonObject;
-  /** Async hooks: the run was accepted and continues in the background. */
-  accepted?: true;
-  /** The pipeline failed (a script error or limit, the deadline, the engine): the first code. */
-  error?: { code: string; script?: string };
-  traceId: string;
-  /** The bundle version that decided (during a canary, the candidate's for its share); null: none active. */
-  version: number | null;
-}
-
 export interface InvokeDeps {
   pool: EnginePool;
   config: RuntimeConfig;
@@ -61,12 +46,6 @@ export interface InvokeDeps {
   /** Told of every invocation once it has finished (the live tail, runtime/tail/tail-hub.ts). */
   observe?: InvocationObserver;
   random?: () => number;
-}
-
-/** A rollout's part in an invocation (docs/rollouts.md): who decided, or `shadow` for a run beside the answer. */
-export interface RolloutRole {
-  id: string;
-  role: 'active' | 'candidate' | 'shadow';
 }
 
 /** What a finished run tells the rollout's counts and shadow comparison. */
@@ -204,41 +183,6 @@ export async function invokeHook(
   return answer;
 }
 
-function finishedInvocation(
-  hook: HookId,
-  mode: HookMode,
-  set: ActivePlanSet,
-  startedAt: number,
-  traceId: string,
-  outcome: JsonValue,
-): FinishedInvocation {
-  const fields = (outcome ?? {}) as { allow?: boolean; reason?: string; error?: { code?: string; script?: string } };
-  const word: TailOutcome = fields.error
-    ? 'error'
-    : mode === 'blocking'
-      ? fields.allow === false
-        ? 'deny'
-        : 'allow'
-      : mode === 'enrichment'
-        ? 'data'
-        : 'accepted';
-  const invocation: FinishedInvocation = {
-    at: startedAt,
-    hook,
-    mode,
-    outcome: word,
-    version: set.version?.version ?? null,
-    durationMs: Math.max(0, Date.now() - startedAt),
-    traceId,
-  };
-  if (typeof fields.reason === 'string') invocation.reason = fields.reason;
-  if (fields.error && typeof fields.error.code === 'string') {
-    invocation.error = { code: fields.error.code };
-    if (typeof fields.error.script === 'string') invocation.error.script = fields.error.script;
-  }
-  return invocation;
-}
-
 const wallClock = { now: () => performance.timeOrigin + performance.now() };
 
 function fixedTraceId(traceId: string) {
@@ -255,122 +199,4 @@ function race(run: Promise<Settled>, deadlineMs: number): Promise<Settled | { ki
     timer = setTimeout(() => resolve({ kind: 'deadline' }), deadlineMs);
   });
   return Promise.race([run, deadline]).finally(() => clearTimeout(timer));
-}
-
-function withTraceId(trace: Trace, traceId: string): Trace {
-  trace.traceId = traceId;
-  for (const span of trace.spans) span.traceId = traceId;
-  return trace;
-}
-
-function answerOf(result: PipelineResult, traceId: string, version: number | null): HookAnswer {
-  const answer: HookAnswer = { hook: result.hook, mode: result.mode, traceId, version };
-  if (result.mode === 'blocking') {
-    answer.allow = result.allow ?? true;
-    if (result.reason !== undefined) answer.reason = result.reason;
-    if (result.code !== undefined) answer.code = result.code;
-  }
-  if (result.mode === 'enrichment') answer.data = result.data ?? {};
-  if (result.error) {
-    answer.error = { code: result.error.code };
-    if (result.error.scriptId !== undefined) answer.error.script = result.error.scriptId;
-  }
-  return answer;
-}
-
-function maskAnswer(masker: SecretMasker, answer: HookAnswer): HookAnswer {
-  if (masker.empty) return answer;
-  if (answer.reason !== undefined) answer.reason = masker.text(answer.reason);
-  if (answer.code !== undefined) answer.code = masker.text(answer.code);
-  if (answer.data !== undefined) answer.data = masker.json(answer.data);
-  return answer;
-}
-
-function fallbackAnswer(
-  plan: ExecutionPlan,
-  traceId: string,
-  code: string,
-  deadlineMs: number,
-  version: number | null,
-): HookAnswer {
-  const answer: HookAnswer = { hook: plan.hook, mode: plan.mode, traceId, version, error: { code } };
-  if (plan.mode === 'blocking') {
-    const allow = plan.layers.every((layer) => layer.every((script) => script.onError === 'allow'));
-    answer.allow = allow;
-    if (!allow) {
-      answer.reason =
-        code === 'TIMEOUT'
-          ? `the pipeline did not finish within ${deadlineMs} ms (TIMEOUT)`
-          : `the pipeline could not run (${code})`;
-      answer.code = code;
-    }
-  }
-  if (plan.mode === 'enrichment') answer.data = {};
-  return answer;
-}
-
-/** The recorded `outcome` (docs/formats.md), in the replay line's field names (outcome.ts). */
-function outcomeOf(answer: HookAnswer, result?: PipelineResult): JsonObject {
-  const outcome: JsonObject = {};
-  if (answer.mode === 'blocking') {
-    outcome.allow = answer.allow ?? true;
-    if (answer.reason !== undefined) outcome.reason = answer.reason;
-    if (answer.code !== undefined) outcome.code = answer.code;
-  }
-  if (answer.mode === 'enrichment') outcome.data = answer.data ?? {};
-  if (answer.mode === 'async') outcome.results = result?.results ?? {};
-  if (answer.error) outcome.error = { code: answer.error.code };
-  return outcome;
-}
-
-/** The root span names the version that ran and, during a rollout, the run's part in it. */
-function labelTrace(trace: Trace, version: number | null, rollout: RolloutRole | undefined): void {
-  const root = trace.spans[0];
-  if (!root) return;
-  if (version !== null) root.attributes['runtime.bundle_version'] = version;
-  if (rollout) {
-    root.attributes['runtime.rollout_id'] = rollout.id;
-    root.attributes['runtime.rollout_role'] = rollout.role;
-  }
-}
-
-function lateTrace(trace: Trace, answer?: HookAnswer): Trace {
-  const root = trace.spans[0];
-  if (root) {
-    root.attributes['runtime.deadline_exceeded'] = true;
-    if (answer?.allow !== undefined) root.attributes['runtime.answer'] = answer.allow ? 'allow' : 'deny';
-  }
-  return trace;
-}
-
-/** A trace for a run the engine gave nothing back for (refused, or failed outside the scripts). */
-function failureTrace(
-  traceId: string,
-  plan: ExecutionPlan,
-  startedAt: number,
-  code: string,
-  message: string,
-  answer?: HookAnswer,
-): Trace {
-  const attributes: Record<string, string | number | boolean> = {
-    'pipeline.hook': plan.hook,
-    'pipeline.mode': plan.mode,
-    'pipeline.plan_key': plan.key,
-    'pipeline.layers': plan.layers.length,
-    'pipeline.ok': false,
-    'pipeline.error.code': code,
-  };
-  if (code === 'TIMEOUT') attributes['runtime.deadline_exceeded'] = true;
-  if (answer?.allow !== undefined) attributes['runtime.answer'] = answer.allow ? 'allow' : 'deny';
-  const root = makeSpan({
-    traceId,
-    spanId: newTraceId().slice(0, 16),
-    name: `hook ${plan.hook}`,
-    kind: 'hook',
-    startMs: startedAt,
-    endMs: Date.now(),
-    error: `${code}: ${message}`,
-    attributes,
-  });
-  return { traceId, hook: plan.hook, spans: [root] };
 }

@@ -1,7 +1,7 @@
 import type { Bundle, RecordedEvent, Trace } from '../shared/engine';
 import type { WorkerFetchOptions } from '../shared/engine/node';
 import type { RuntimeConfig, RuntimeConfigInput } from './config';
-import type { HookAnswer } from './invoke';
+import type { HookAnswer } from './invoke-answers';
 import type { DifferenceJson, RolloutGuard, RolloutJson, RolloutMode, StickyKey } from './rollout/rollout-types';
 import type { TailHub } from './tail/tail-hub';
 import type { BundleVersionRecord, CaptureQuery, RuntimeStorage, StoredToken } from './storage/types';
