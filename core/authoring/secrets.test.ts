@@ -82,6 +82,38 @@ describe('secrets channels', () => {
     expect(names).toEqual(['API_KEY']);
   });
 
+  it('undeclares a name and removes its values from the keychain in every environment', async () => {
+    const h = harness();
+    await h.call('secrets.set', { environment: 'staging', name: 'OLD_KEY', value: 'v-staging' });
+    await h.call('secrets.set', { environment: 'production', name: 'OLD_KEY', value: 'v-production' });
+    await h.call('secrets.set', { environment: 'staging', name: 'KEPT_KEY', value: 'v-kept' });
+    expect(await h.call('secrets.undeclare', { name: 'OLD_KEY' })).toEqual({
+      undeclared: true,
+      removedFrom: ['production', 'staging'],
+    });
+    expect((await h.call('pipeline.get', {})).secrets).toEqual(['KEPT_KEY']);
+    const { id } = await h.call('workspace.info', {});
+    for (const environment of ['staging', 'production']) {
+      expect(new Keychain().get(`pipeline-studio/${id}/${environment}`, 'OLD_KEY')).toBeNull();
+      const names = (await h.call('secrets.list', { environment })).secrets.map((s) => s.name);
+      expect(names).not.toContain('OLD_KEY');
+    }
+    expect(new Keychain().get(`pipeline-studio/${id}/staging`, 'KEPT_KEY')).toBe('v-kept');
+    // Again: nothing declared, nothing left to remove.
+    expect(await h.call('secrets.undeclare', { name: 'OLD_KEY' })).toEqual({ undeclared: false, removedFrom: [] });
+    expect((await h.fail('secrets.undeclare', { name: 'not a name' })).code).toBe('INVALID_INPUT');
+    expect(h.internalErrors).toEqual([]);
+  });
+
+  it('says the keychain answers before anything is typed', async () => {
+    const h = harness();
+    expect(await h.call('secrets.keychain', {})).toEqual({
+      store: expect.stringMatching(/Secret Service|macOS Keychain|Windows Credential Manager/),
+      available: true,
+      advice: null,
+    });
+  });
+
   it('answers NOT_FOUND for an unknown environment', async () => {
     const { fail } = harness();
     expect(await fail('secrets.list', { environment: 'qa' })).toEqual({
@@ -102,6 +134,13 @@ describe('secrets channels', () => {
     await call('scripts.create', { id: 'reader', template: 'blank' });
     await call('scripts.save', { id: 'reader', source: 'return helpers.secret("API_KEY")' });
     expect((await fail('secrets.list', { environment: 'staging' })).code).toBe('KEYCHAIN_UNAVAILABLE');
+    // The Secrets screen asks first: what to install, and none of the platform's D-Bus text.
+    const keychain = await call('secrets.keychain', {});
+    expect(keychain).toMatchObject({ available: false, advice: expect.stringMatching(/gnome-keyring/) });
+    expect(keychain.advice).not.toMatch(/dbus error|autolaunch|DISPLAY/i);
+    // Undeclaring cannot remove the values: the name stays declared, nothing is left behind unseen.
+    await call('pipeline.get', {});
+    expect((await fail('secrets.undeclare', { name: 'API_KEY' })).code).toBe('KEYCHAIN_UNAVAILABLE');
     expect(internalErrors).toEqual([]);
   });
 });
@@ -241,6 +280,8 @@ describe('a secret value set through secrets.set', () => {
     expect(await call('rollouts.unwatch', { environment: 'staging' })).toEqual({ watching: false });
     expect(await call('tail.stop', { tailId: 'none' })).toEqual({ stopped: false });
     await call('secrets.delete', { environment: 'staging', name: 'API_KEY' });
+    await call('secrets.keychain', {});
+    await call('secrets.undeclare', { name: 'API_KEY' });
     expect([...called].sort()).toEqual([...channelNames].sort());
 
     expect(h.responses.length).toBeGreaterThan(channelNames.length);

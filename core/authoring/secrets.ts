@@ -1,5 +1,5 @@
 import { ContractError, type ChannelOutput } from '../../shared/contract';
-import type { SecretStore } from '../secrets';
+import { isSecretStoreError, type SecretStore } from '../secrets';
 import { isSecretName, type Workspace } from '../store';
 import type { Handlers } from '../router';
 import { secretsUsedBy } from './lua-scan';
@@ -29,7 +29,9 @@ export interface SecretDeps {
   readonly keychainLabel: string;
 }
 
-export function secretHandlers(deps: SecretDeps): Pick<Handlers, 'secrets.list' | 'secrets.set' | 'secrets.delete'> {
+export function secretHandlers(
+  deps: SecretDeps,
+): Pick<Handlers, 'secrets.list' | 'secrets.set' | 'secrets.delete' | 'secrets.undeclare' | 'secrets.keychain'> {
   const requireEnvironment = (environment: string): Workspace => {
     const workspace = deps.workspace();
     if (!workspace.environments.get(environment)) {
@@ -73,6 +75,32 @@ export function secretHandlers(deps: SecretDeps): Pick<Handlers, 'secrets.list' 
       // A name no secret may have was never stored: nothing to delete (and nothing to ask the keychain).
       if (!isSecretName(name)) return { deleted: false };
       return { deleted: deps.secrets().delete(environment, name) };
+    },
+
+    'secrets.undeclare': ({ name }) => {
+      const workspace = deps.workspace();
+      const store = deps.secrets();
+      // Values first, in every environment: if the keychain is unavailable the name stays declared,
+      // so no value is left behind under a name the pipeline no longer shows.
+      const removedFrom = workspace.environments
+        .list()
+        .map((env) => env.name)
+        .sort()
+        .filter((environment) => store.delete(environment, name));
+      return { undeclared: workspace.pipeline.undeclareSecret(name), removedFrom };
+    },
+
+    'secrets.keychain': () => {
+      const store = deps.secrets();
+      try {
+        store.probe();
+        return { store: deps.keychainLabel, available: true, advice: null };
+      } catch (error) {
+        // Only what to install or unlock: the platform's own text (D-Bus errors) means nothing to
+        // the admin and stays out of the page.
+        if (!isSecretStoreError(error, 'KEYCHAIN_UNAVAILABLE')) throw error;
+        return { store: deps.keychainLabel, available: false, advice: error.advice ?? null };
+      }
     },
   };
 }

@@ -70,6 +70,7 @@ export function secretsGate(
     status: 'fail',
     detail: `missing on the runtime: ${missing.join(', ')} (${hints.join('; ')})`,
     missing,
+    ...(notPushable.length > 0 ? { missingLocally: notPushable } : {}),
   };
 }
 

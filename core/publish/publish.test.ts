@@ -174,7 +174,22 @@ describe('publish (against a real runtime)', () => {
     const preview = await h.call('publish.preview', { environment: 'staging' });
     const gate = preview.gates.find((g) => g.id === 'secrets');
     expect(gate).toMatchObject({ status: 'fail', missing: ['API_KEY'] });
+    expect(gate?.missingLocally).toBeUndefined();
     expect(gate?.detail).toMatch(/push secrets/);
+
+    // A declared name with no value on this machine either: pushing cannot fix it, and the gate
+    // says so (the publish form disables Publish with that reason).
+    await h.call('secrets.set', { environment: 'staging', name: 'OLD_KEY', value: 'v-old' });
+    await h.call('secrets.delete', { environment: 'staging', name: 'OLD_KEY' });
+    const unfixable = (await h.call('publish.preview', { environment: 'staging' })).gates.find(
+      (g) => g.id === 'secrets',
+    );
+    expect(unfixable).toMatchObject({ status: 'fail', missing: ['API_KEY', 'OLD_KEY'], missingLocally: ['OLD_KEY'] });
+    // Once the name is undeclared, the gate only asks for what pushing can send.
+    await h.call('secrets.undeclare', { name: 'OLD_KEY' });
+    const fixable = (await h.call('publish.preview', { environment: 'staging' })).gates.find((g) => g.id === 'secrets');
+    expect(fixable).toMatchObject({ status: 'fail', missing: ['API_KEY'] });
+    expect(fixable?.missingLocally).toBeUndefined();
 
     const refused = await publishAndWait(h, { environment: 'staging', message: 'no secrets' });
     expect(refused.status).toBe('failed');

@@ -16,6 +16,11 @@ export class SecretStoreError extends Error {
   constructor(
     readonly code: SecretStoreErrorCode,
     message: string,
+    /**
+     * For KEYCHAIN_UNAVAILABLE: what to install or unlock, without the platform's own text (the
+     * Secrets screen shows it before anything is typed: secrets.keychain).
+     */
+    readonly advice?: string,
   ) {
     // No `cause`: the platform error is summarised in the message and must not travel further
     // (a logger printing causes would print whatever the platform put there).
@@ -43,30 +48,33 @@ export function keychainError(error: unknown, platform: NodeJS.Platform, value?:
       detail,
     );
   if (!unavailable) return new SecretStoreError('KEYCHAIN_FAILED', `The OS keychain refused the request: ${detail}`);
+  const advice = unavailableAdvice(detail, platform);
+  const said = platform === 'darwin' || platform === 'win32' ? ` (${detail})` : `: ${detail}`;
+  return new SecretStoreError('KEYCHAIN_UNAVAILABLE', `${advice.what}${said}. ${advice.todo}`, advice.todo);
+}
+
+function unavailableAdvice(detail: string, platform: NodeJS.Platform): { what: string; todo: string } {
   if (platform === 'darwin') {
-    return new SecretStoreError(
-      'KEYCHAIN_UNAVAILABLE',
-      `The macOS Keychain is not available (${detail}). Unlock your login keychain (Keychain Access) and try again; ` +
-        'secret values are never stored in plain text.',
-    );
+    return {
+      what: 'The macOS Keychain is not available',
+      todo: 'Unlock your login keychain (Keychain Access) and try again; secret values are never stored in plain text.',
+    };
   }
   if (platform === 'win32') {
-    return new SecretStoreError(
-      'KEYCHAIN_UNAVAILABLE',
-      `Windows Credential Manager is not available (${detail}). Sign in to Windows with your own account ` +
-        '(Credential Manager needs a user profile) and try again; secret values are never stored in plain text.',
-    );
+    return {
+      what: 'Windows Credential Manager is not available',
+      todo:
+        'Sign in to Windows with your own account (Credential Manager needs a user profile) and try again; ' +
+        'secret values are never stored in plain text.',
+    };
   }
   if (/locked|unlock|prompt|dismissed|no result found/i.test(detail)) {
-    return new SecretStoreError(
-      'KEYCHAIN_UNAVAILABLE',
-      `The keyring is locked or has no default collection: ${detail}. Unlock the keyring (log in to the ` +
-        'desktop, or open Passwords and Keys / Seahorse and unlock or create the default "login" keyring) ' +
-        'and try again; secret values are never stored in plain text.',
-    );
+    return {
+      what: 'The keyring is locked or has no default collection',
+      todo:
+        'Unlock the keyring (log in to the desktop, or open Passwords and Keys / Seahorse and unlock or create ' +
+        'the default "login" keyring) and try again; secret values are never stored in plain text.',
+    };
   }
-  return new SecretStoreError(
-    'KEYCHAIN_UNAVAILABLE',
-    `No OS keychain is reachable (Secret Service over D-Bus): ${detail}. ${linuxHelp}`,
-  );
+  return { what: 'No OS keychain is reachable (Secret Service over D-Bus)', todo: linuxHelp };
 }

@@ -88,6 +88,14 @@ export class SecretStore {
     return this.names.list(environment);
   }
 
+  /**
+   * Asks the keychain for an entry that never exists (its account is no secret name, so no value
+   * can be stored there): answers when the keychain does, KEYCHAIN_UNAVAILABLE when it cannot be asked.
+   */
+  probe(): void {
+    this.keychain.get(`${keychainServicePrefix}/${this.workspaceId}`, 'keychain-check');
+  }
+
   /** Deletes every value recorded for the environment, e.g. before deleting the environment. */
   deleteEnvironment(environment: string): number {
     return this.listNames(environment).filter((name) => this.delete(environment, name)).length;

@@ -250,4 +250,19 @@ export const authoringChannels = {
     output: z.object({ deleted: z.boolean() }),
     errors: ['NOT_FOUND', 'KEYCHAIN_UNAVAILABLE'],
   },
+  'secrets.undeclare': {
+    description:
+      'Removes a declared secret name from the pipeline and its values from the keychain in every environment (scripts that still read it fail with SECRET_NOT_FOUND).',
+    input: z.object({ name: z.string().regex(/^[A-Z][A-Z0-9_]{0,63}$/) }).strict(),
+    /** `removedFrom`: the environments whose value was deleted from the keychain. */
+    output: z.object({ undeclared: z.boolean(), removedFrom: z.array(z.string()) }),
+    errors: ['KEYCHAIN_UNAVAILABLE'],
+  },
+  'secrets.keychain': {
+    description:
+      "Asks the OS keychain whether it answers, before anything is typed: when not, what to install or unlock (never the platform's raw error).",
+    input: z.object({}).strict(),
+    output: z.object({ store: z.string(), available: z.boolean(), advice: z.string().nullable() }),
+    errors: ['STORE_UNAVAILABLE'],
+  },
 } as const satisfies Record<string, ChannelSpec>;

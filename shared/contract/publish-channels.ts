@@ -31,6 +31,8 @@ export const publishGateSchema = z.object({
   detail: z.string(),
   /** The secrets gate: declared names the runtime has no value for. */
   missing: z.array(z.string()).optional(),
+  /** The secrets gate: of `missing`, the names this workspace's keychain has no value for either (pushing cannot fix them). */
+  missingLocally: z.array(z.string()).optional(),
 });
 
 export const bundleDiffSchema = z.object({
