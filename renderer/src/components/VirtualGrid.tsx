@@ -6,7 +6,8 @@ import { nextActiveIndex, rowsPerPage } from './grid-keys';
 // `overscan` on each side) are in the DOM, so 100,000 rows scroll like 100. The owner of the data
 // is told which rows are drawn (`onRangeChange`) so it can fetch their pages, and renders a
 // placeholder for a row it does not have yet. The focus stays on the list (one tab stop):
-// arrows, Page Up/Down and Home/End move the active row, Enter activates it.
+// arrows, Page Up/Down and Home/End move the active row, Enter activates it. An owner may give the
+// active row's own control (a cell's link) a tab stop, right after the list's.
 
 export interface VirtualGridProps {
   count: number;
@@ -101,6 +102,9 @@ export function VirtualGrid(props: VirtualGridProps) {
   }, [activeIndex, count, virtualizer]);
 
   const onKeyDown = (event: React.KeyboardEvent<HTMLDivElement>) => {
+    // Keys typed on a control inside a row (a cell's link) are that control's: Enter there must
+    // press it, not activate the row.
+    if (event.target !== event.currentTarget) return;
     const viewport = (virtualizer.scrollRect?.height ?? defaultViewport) - headerHeight;
     const target = nextActiveIndex(event.key, activeIndex, count, rowsPerPage(viewport, rowHeight));
     if (target !== null) {

@@ -73,7 +73,9 @@ export function RunResults({ run }: { run: ReplayRun }) {
                 <button
                   type="button"
                   className="run-link-button"
-                  tabIndex={-1}
+                  // The grid is one tab stop; the active row's link is the next, so the keyboard
+                  // reaches it (arrows to the row, then Tab) without a stop per row.
+                  tabIndex={index === activeIndex ? 0 : -1}
                   onClick={(event) => {
                     event.stopPropagation();
                     openScript(where.scriptId, line.hook, where.line);
