@@ -185,16 +185,25 @@ describe('publish (against a real runtime)', () => {
       (g) => g.id === 'secrets',
     );
     expect(unfixable).toMatchObject({ status: 'fail', missing: ['API_KEY', 'OLD_KEY'], missingLocally: ['OLD_KEY'] });
-    // Once the name is undeclared, the gate only asks for what pushing can send.
-    await h.call('secrets.undeclare', { name: 'OLD_KEY' });
-    const fixable = (await h.call('publish.preview', { environment: 'staging' })).gates.find((g) => g.id === 'secrets');
-    expect(fixable).toMatchObject({ status: 'fail', missing: ['API_KEY'] });
-    expect(fixable?.missingLocally).toBeUndefined();
 
     const refused = await publishAndWait(h, { environment: 'staging', message: 'no secrets' });
     expect(refused.status).toBe('failed');
     expect(refused.error?.code).toBe('SECRETS_MISSING');
     expect(refused.error?.message).toMatch(/API_KEY/);
+    expect(refused.error?.message).toMatch(/push secrets/);
+
+    // Pushed, and still missing: the error names what this machine lacks instead of advising a push again.
+    const unpushable = await publishAndWait(h, { environment: 'staging', message: 'pushed', pushSecrets: true });
+    expect(unpushable.error?.code).toBe('SECRETS_MISSING');
+    expect(unpushable.error?.message).toMatch(
+      /has no value for: OLD_KEY\. This machine's keychain has no value for OLD_KEY/,
+    );
+    expect(unpushable.error?.message).not.toMatch(/push secrets/);
+
+    // Once the name is undeclared, the gate no longer asks for it.
+    await h.call('secrets.undeclare', { name: 'OLD_KEY' });
+    const fixable = (await h.call('publish.preview', { environment: 'staging' })).gates.find((g) => g.id === 'secrets');
+    expect(fixable).toMatchObject({ status: 'pass' });
 
     const pushed = await publishAndWait(h, { environment: 'staging', message: 'with secrets', pushSecrets: true });
     expect(pushed.status).toBe('done');

@@ -23,6 +23,8 @@ export async function secretsStep(
     return;
   }
   let pushed = 0;
+  /** Declared names this machine's keychain has no value for (known only when pushing). */
+  const notLocal = new Set<string>();
   if (work.pushSecrets) {
     const provider = keychain();
     for (const secret of declared) {
@@ -30,7 +32,7 @@ export async function secretsStep(
       if (value !== undefined) {
         await work.client.setSecret(secret, value);
         pushed += 1;
-      }
+      } else notLocal.add(secret);
     }
   }
   const present = await runtimeSecretNames(work.client);
@@ -43,9 +45,15 @@ export async function secretsStep(
   }
   const missing = declared.filter((secret) => !present.has(secret));
   if (missing.length > 0) {
+    // After a push, advising to push again is no help: say which names this machine lacks too.
+    const unpushable = missing.filter((secret) => notLocal.has(secret));
+    const advice =
+      unpushable.length > 0
+        ? `This machine's keychain has no value for ${unpushable.join(', ')} either: set them in this workspace's ${name} secrets (or remove the names the pipeline no longer needs), or set them on the runtime.`
+        : `Set them in this workspace's ${name} secrets and publish with "push secrets", or set them on the runtime.`;
     throw new PublishStop(
       'SECRETS_MISSING',
-      `The runtime of ${name} has no value for: ${missing.join(', ')}. Set them in this workspace's ${name} secrets and publish with "push secrets", or set them on the runtime.`,
+      `The runtime of ${name} has no value for: ${missing.join(', ')}. ${advice}`,
     );
   }
   set('pass', `${declared.length} declared, all set${pushed > 0 ? ` (${pushed} pushed from this workspace)` : ''}`);
