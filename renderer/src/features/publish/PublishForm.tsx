@@ -28,7 +28,9 @@ export function PublishForm({ preview, values, busy, onChange, onPublish }: Prop
   const blockerId = useId();
   const environment = preview.environment;
   const secretsGate = preview.gates.find((gate) => gate.id === 'secrets');
-  const missing = secretsGate?.status === 'fail' ? (secretsGate.missing ?? []) : [];
+  // Only the names this machine's keychain has a value for can be pushed.
+  const unpushable = new Set(secretsGate?.missingLocally ?? []);
+  const missing = secretsGate?.status === 'fail' ? (secretsGate.missing ?? []).filter((n) => !unpushable.has(n)) : [];
   const rolloutChecked = values.action === 'rollout' ? toRolloutRequest(values.rollout) : null;
   const rolloutProblems = rolloutChecked && 'problems' in rolloutChecked ? rolloutChecked.problems : {};
   const blocker =

@@ -127,6 +127,22 @@ describe('publishBlocker', () => {
     expect(publishBlocker(missing, form)).toMatch(/Secrets are missing/);
     expect(publishBlocker(missing, { ...form, pushSecrets: true })).toBeNull();
   });
+  it('blocks with the reason when a missing secret has no value on this machine either, pushed or not', () => {
+    const unpushable = preview();
+    unpushable.gates[1] = {
+      id: 'secrets',
+      label: 'Secrets',
+      status: 'fail',
+      detail: '',
+      missing: ['API_KEY', 'OLD_KEY'],
+      missingLocally: ['OLD_KEY'],
+    };
+    for (const pushSecrets of [false, true]) {
+      expect(publishBlocker(unpushable, { ...form, pushSecrets })).toMatch(
+        /^No value for OLD_KEY on the runtime or in this machine’s keychain/,
+      );
+    }
+  });
   it('wants production typed out', () => {
     const production = preview({ environment: 'production' });
     expect(publishBlocker(production, form)).toBe('Type production to confirm.');
@@ -243,6 +259,9 @@ describe('errorAdvice for publish jobs', () => {
     expect(errorAdvice({ code: 'SECRETS_MISSING', message: 'no API_KEY' }, 's')).toMatchObject({
       message: 'no API_KEY',
       reviewAgain: true,
+      settings: true,
     });
+    // Right after a push, "push the values" is no advice.
+    expect(errorAdvice({ code: 'SECRETS_MISSING', message: 'no API_KEY' }, 's').hint).not.toMatch(/push the values/);
   });
 });

@@ -85,7 +85,10 @@ export function errorAdvice(error: { code: string; message: string }, environmen
     case 'SECRETS_MISSING':
       return {
         message,
-        hint: 'Review again and push the values from this machine’s keychain, or set them on the runtime.',
+        // The core's message says whether pushing can help (core/publish/secret-push.ts): a publish
+        // that just pushed must not be told to push again.
+        hint: 'Review again: the secrets gate shows which values this machine can push and which must be set first.',
+        settings: true,
         reviewAgain: true,
       };
     case 'PIPELINE_INVALID':
@@ -144,6 +147,11 @@ export function publishBlocker(
   const valid = preview.gates.find((gate) => gate.id === 'valid');
   if (valid?.status === 'fail') return 'The pipeline is not valid.';
   const secrets = preview.gates.find((gate) => gate.id === 'secrets');
+  // The secrets step would fail whatever is pushed: this machine has no value to send for these.
+  const unpushable = secrets?.status === 'fail' ? (secrets.missingLocally ?? []) : [];
+  if (unpushable.length > 0) {
+    return `No value for ${unpushable.join(', ')} on the runtime or in this machine’s keychain: set ${unpushable.length === 1 ? 'it' : 'them'} on Secrets & environments (or remove the name there), then review again.`;
+  }
   if (secrets?.status === 'fail' && !form.pushSecrets) {
     return 'Secrets are missing on the runtime: push them from this machine’s keychain, or set them there.';
   }
