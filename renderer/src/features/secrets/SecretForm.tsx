@@ -6,11 +6,13 @@ interface Props {
   environment: string;
   /** Replacing a known secret; absent when adding one. */
   name?: string;
+  /** No keychain to store the value in (the Secrets screen says what to install or unlock). */
+  disabled?: boolean;
   onDone(): void;
 }
 
 /** Sets a secret value: a masked field, cleared once the keychain has it. */
-export function SecretForm({ environment, name, onDone }: Props) {
+export function SecretForm({ environment, name, disabled = false, onDone }: Props) {
   const [newName, setNewName] = useState('');
   const [value, setValue] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -50,7 +52,7 @@ export function SecretForm({ environment, name, onDone }: Props) {
         value={value}
         onChange={(event) => setValue(event.target.value)}
       />
-      <button type="submit" className="primary">
+      <button type="submit" className="primary" disabled={disabled}>
         {name ? 'Save' : 'Set secret'}
       </button>
       <ErrorMessage message={error} />

@@ -8,11 +8,12 @@ import { SecretForm } from './SecretForm';
 type SecretList = ChannelOutput<'secrets.list'>;
 
 /** The secrets of one environment: names and state only, never values. */
-export function SecretTable({ environment }: { environment: string }) {
+export function SecretTable({ environment, keychainReady }: { environment: string; keychainReady: boolean }) {
   const [list, setList] = useState<SecretList | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [editing, setEditing] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<string | null>(null);
+  const [undeclaring, setUndeclaring] = useState<SecretList['secrets'][number] | null>(null);
 
   const apply = useCallback((result: Awaited<ReturnType<typeof studio.secrets.list>>) => {
     if (result.ok) setList(result.value);
@@ -35,6 +36,13 @@ export function SecretTable({ environment }: { environment: string }) {
     await load();
   };
 
+  const undeclare = async (name: string) => {
+    setUndeclaring(null);
+    const result = await studio.secrets.undeclare({ name });
+    if (!result.ok) return setError(result.error.message);
+    await load();
+  };
+
   const missing = list?.secrets.filter((s) => !s.isSet && s.usedBy.length > 0) ?? [];
   return (
     <section
@@ -46,7 +54,9 @@ export function SecretTable({ environment }: { environment: string }) {
         <h3>Secrets</h3>
         {list && <span className="muted">Stored in {list.store}</span>}
       </div>
-      <ErrorMessage message={error} />
+      {/* Without a keychain the screen already says what to install (SecretsView); the list's own
+          error would only repeat it with the platform's raw text. */}
+      <ErrorMessage message={keychainReady ? error : null} />
       {missing.length > 0 && (
         <p role="alert" className="warning-message">
           Used but not set in {environment}: {missing.map((s) => s.name).join(', ')}. Scripts reading them fail with
@@ -86,6 +96,7 @@ export function SecretTable({ environment }: { environment: string }) {
                     <SecretForm
                       environment={environment}
                       name={secret.name}
+                      disabled={!keychainReady}
                       onDone={() => {
                         setEditing(null);
                         void load();
@@ -94,6 +105,7 @@ export function SecretTable({ environment }: { environment: string }) {
                   ) : (
                     <button
                       type="button"
+                      disabled={!keychainReady}
                       onClick={() => setEditing(secret.name)}
                       aria-label={`${secret.isSet ? 'Replace' : 'Set'} ${secret.name}`}
                     >
@@ -110,6 +122,17 @@ export function SecretTable({ environment }: { environment: string }) {
                       Delete
                     </button>
                   )}
+                  {secret.declared && (
+                    <button
+                      type="button"
+                      className="danger"
+                      disabled={!keychainReady}
+                      onClick={() => setUndeclaring(secret)}
+                      aria-label={`Remove ${secret.name}`}
+                    >
+                      Remove name
+                    </button>
+                  )}
                 </td>
               </tr>
             ))}
@@ -117,7 +140,7 @@ export function SecretTable({ environment }: { environment: string }) {
         </table>
       )}
       <h4>Add a secret</h4>
-      <SecretForm environment={environment} onDone={() => void load()} />
+      <SecretForm environment={environment} disabled={!keychainReady} onDone={() => void load()} />
       <ConfirmDialog
         open={deleting !== null}
         title={`Delete ${deleting ?? ''}?`}
@@ -125,6 +148,20 @@ export function SecretTable({ environment }: { environment: string }) {
         confirmLabel="Delete"
         onConfirm={() => deleting && void remove(deleting)}
         onCancel={() => setDeleting(null)}
+      />
+      <ConfirmDialog
+        open={undeclaring !== null}
+        title={`Remove ${undeclaring?.name ?? ''}?`}
+        message={
+          `${undeclaring?.name ?? ''} is no longer declared by the pipeline, and its values are removed from the ` +
+          'keychain in every environment, not only this one.' +
+          (undeclaring?.usedBy.length
+            ? ` ${undeclaring.usedBy.join(', ')} still read${undeclaring.usedBy.length === 1 ? 's' : ''} it and will fail with SECRET_NOT_FOUND.`
+            : '')
+        }
+        confirmLabel="Remove name and values"
+        onConfirm={() => undeclaring && void undeclare(undeclaring.name)}
+        onCancel={() => setUndeclaring(null)}
       />
     </section>
   );

@@ -14,6 +14,8 @@ export function SecretsView() {
   const [keychain, setKeychain] = useState<string | null>(null);
   const [selected, setSelected] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  /** Asked when the screen opens, so that a missing keychain is said before anything is typed. */
+  const [keychainCheck, setKeychainCheck] = useState<ChannelOutput<'secrets.keychain'> | null>(null);
 
   useEffect(() => {
     let current = true;
@@ -23,6 +25,11 @@ export function SecretsView() {
       if (info.ok) setKeychain(info.value.keychain);
       const failed = [listed, info].find((result) => !result.ok);
       setError(failed && !failed.ok ? failed.error.message : null);
+    });
+    void studio.secrets.keychain().then((checked) => {
+      if (!current) return;
+      if (checked.ok) setKeychainCheck(checked.value);
+      else setError(checked.error.message);
     });
     return () => {
       current = false;
@@ -40,6 +47,15 @@ export function SecretsView() {
         {keychain && <span className="muted">Values live in {keychain}; the studio never shows them.</span>}
       </div>
       <ErrorMessage message={error} />
+      {keychainCheck && !keychainCheck.available && (
+        <div role="alert" className="warning-message" data-keychain="unavailable">
+          <p>
+            <strong>No keychain to keep secret values in.</strong> {keychainCheck.store} does not answer, so values
+            cannot be set until it does.
+          </p>
+          {keychainCheck.advice && <p>{keychainCheck.advice}</p>}
+        </div>
+      )}
       <div className="secrets-split">
         <nav aria-label="Environments" className="environment-list">
           {environments?.length === 0 && <p className="empty-state">No environments: add one below.</p>}
@@ -67,7 +83,11 @@ export function SecretsView() {
         {current && (
           <section className="environment-detail" aria-label={`Environment ${current.name}`}>
             <EnvironmentSettings key={current.name} environment={current} keychain={keychain} onChanged={replace} />
-            <SecretTable key={`secrets-${current.name}`} environment={current.name} />
+            <SecretTable
+              key={`secrets-${current.name}`}
+              environment={current.name}
+              keychainReady={keychainCheck?.available ?? false}
+            />
           </section>
         )}
       </div>
