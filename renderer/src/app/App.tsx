@@ -3,6 +3,7 @@ import type { ChannelOutput } from '@shared/contract';
 import { studio } from '../client/studio-client';
 import { PipelineView } from '../features/pipeline/PipelineView';
 import { EventDropTarget } from '../features/events/EventDropTarget';
+import { createLeaveGuard } from './leave-guard';
 import { ShortcutsDialog } from './ShortcutsDialog';
 import { SideNav } from './SideNav';
 import {
@@ -12,6 +13,8 @@ import {
   type ScriptSummary,
   type StudioData,
 } from './studio-data';
+import { UnsavedChangesDialog } from './UnsavedChangesDialog';
+import { LeaveGuardContext } from './unsaved-work';
 import { views, type ViewId } from './views';
 
 // The first screen is the pipeline; every other screen is a chunk of its own, loaded when it is
@@ -52,6 +55,14 @@ export function App() {
   const [openTraceId, setOpenTraceId] = useState<string | null>(null);
   const [openRunId, setOpenRunId] = useState<number | null>(null);
   const [helpOpen, setHelpOpen] = useState(false);
+  // Leaving a script with unsaved changes asks first (app/leave-guard.ts); the script asked about.
+  const [askingFor, setAskingFor] = useState<string | null>(null);
+  const [guard] = useState(() => createLeaveGuard(setAskingFor));
+  // Every change of screen goes through the guard; the Scripts screen itself keeps the editor.
+  const goTo = useCallback(
+    (next: ViewId) => (next === 'scripts' ? setView(next) : guard.leave(() => setView(next))),
+    [guard],
+  );
 
   const applyData = useCallback(([nextPipeline, nextScripts]: WorkspaceData) => {
     if (nextPipeline.ok) setPipeline(nextPipeline.value);
@@ -87,7 +98,7 @@ export function App() {
         const target = views[Number(digit[1]) - 1];
         if (target) {
           event.preventDefault();
-          setView(target.id);
+          goTo(target.id);
         }
       } else if (event.key === '?' && !isTyping(event.target)) {
         setHelpOpen(true);
@@ -95,7 +106,7 @@ export function App() {
     };
     window.addEventListener('keydown', onKeyDown);
     return () => window.removeEventListener('keydown', onKeyDown);
-  }, []);
+  }, [goTo]);
 
   const data = useMemo<StudioData | null>(
     () =>
@@ -107,21 +118,24 @@ export function App() {
             loadError,
             setPipeline,
             reload,
-            openScript: (id, hook, line) => {
-              setOpenScriptId({ id, ...(hook ? { hook } : {}), ...(line ? { line } : {}) });
-              setView('scripts');
-            },
-            openTrace: (traceId) => {
-              setOpenTraceId(traceId);
-              setView('traces');
-            },
-            openRun: (runId) => {
-              setOpenRunId(runId);
-              setView('runs');
-            },
+            openScript: (id, hook, line) =>
+              guard.openScript(id, () => {
+                setOpenScriptId({ id, ...(hook ? { hook } : {}), ...(line ? { line } : {}) });
+                setView('scripts');
+              }),
+            openTrace: (traceId) =>
+              guard.leave(() => {
+                setOpenTraceId(traceId);
+                setView('traces');
+              }),
+            openRun: (runId) =>
+              guard.leave(() => {
+                setOpenRunId(runId);
+                setView('runs');
+              }),
           }
         : null,
-    [state, pipeline, scripts, loadError, reload],
+    [state, pipeline, scripts, loadError, reload, guard],
   );
 
   return (
@@ -144,7 +158,7 @@ export function App() {
         </button>
       </header>
       <div className="app-body">
-        <SideNav current={view} onSelect={setView} />
+        <SideNav current={view} onSelect={goTo} />
         <main className="app-main">
           {state.phase === 'loading' && <p role="status">Loading the studio…</p>}
           {state.phase === 'error' && (
@@ -154,27 +168,37 @@ export function App() {
           )}
           {data && (
             <StudioDataContext value={data}>
-              <Suspense fallback={<p role="status">Loading the screen…</p>}>
-                {view === 'pipeline' && <PipelineView />}
-                {view === 'scripts' && (
-                  <ScriptsView
-                    selected={openScriptId}
-                    onSelect={(id) => setOpenScriptId(id === null ? null : { id })}
-                  />
-                )}
-                {view === 'events' && <EventsView />}
-                {view === 'runs' && <RunsView selectedRunId={openRunId} onSelectRun={setOpenRunId} />}
-                {view === 'traces' && <TracesView selectedTraceId={openTraceId} onSelectTrace={setOpenTraceId} />}
-                {view === 'secrets' && <SecretsView />}
-                {view === 'publish' && <PublishView onNavigate={setView} />}
-                {view === 'tail' && <TailView onNavigate={setView} />}
-              </Suspense>
+              <LeaveGuardContext value={guard}>
+                <Suspense fallback={<p role="status">Loading the screen…</p>}>
+                  {view === 'pipeline' && <PipelineView />}
+                  {view === 'scripts' && (
+                    <ScriptsView
+                      selected={openScriptId}
+                      onSelect={(id) => {
+                        if (id === null) guard.leave(() => setOpenScriptId(null));
+                        else guard.openScript(id, () => setOpenScriptId({ id }));
+                      }}
+                    />
+                  )}
+                  {view === 'events' && <EventsView />}
+                  {view === 'runs' && <RunsView selectedRunId={openRunId} onSelectRun={setOpenRunId} />}
+                  {view === 'traces' && <TracesView selectedTraceId={openTraceId} onSelectTrace={setOpenTraceId} />}
+                  {view === 'secrets' && <SecretsView />}
+                  {view === 'publish' && <PublishView onNavigate={goTo} />}
+                  {view === 'tail' && <TailView onNavigate={goTo} />}
+                </Suspense>
+              </LeaveGuardContext>
             </StudioDataContext>
           )}
         </main>
       </div>
       <ShortcutsDialog open={helpOpen} onClose={() => setHelpOpen(false)} />
-      {state.phase === 'ready' && <EventDropTarget onImport={() => setView('events')} />}
+      <UnsavedChangesDialog
+        scriptId={askingFor ?? ''}
+        open={askingFor !== null}
+        onChoose={(choice) => void guard.choose(choice)}
+      />
+      {state.phase === 'ready' && <EventDropTarget onImport={() => goTo('events')} />}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import { useMemo, useState } from 'react';
+import { useUnsavedWork } from '../../app/unsaved-work';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { ErrorMessage } from '../../components/ErrorMessage';
 import { DraftImpact } from '../impact/DraftImpact';
@@ -65,8 +66,13 @@ export default function ScriptEditor({
   }, [diagnostics, run.result, runLine]);
 
   const save = async () => {
-    if (await doc.save(message)) setMessage('');
+    const created = await doc.save(message);
+    if (created) setMessage('');
+    return created;
   };
+  // Opening another script or screen asks Save / Discard / Cancel first; reloading gets the
+  // browser's prompt.
+  useUnsavedWork(id, dirty, save);
   const runNow = async () => {
     setTab('run');
     if (draft !== null) await runner.runNow(draft);

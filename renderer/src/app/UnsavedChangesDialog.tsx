@@ -1,0 +1,35 @@
+import { Dialog } from '../components/Dialog';
+import type { LeaveChoice } from './leave-guard';
+
+/**
+ * Save / Discard / Cancel before leaving a script with unsaved changes. The native dialog keeps
+ * the focus inside and Escape (or ×) is Cancel; Cancel has the focus first so Enter loses nothing.
+ */
+export function UnsavedChangesDialog({
+  scriptId,
+  open,
+  onChoose,
+}: {
+  scriptId: string;
+  open: boolean;
+  onChoose(choice: LeaveChoice): void;
+}) {
+  return (
+    <Dialog title="Unsaved changes" open={open} onClose={() => onChoose('cancel')}>
+      <p>
+        <code>{scriptId}</code> has changes that are not saved as a version. Save them before leaving?
+      </p>
+      <div className="dialog-actions">
+        <button type="button" autoFocus onClick={() => onChoose('cancel')}>
+          Cancel
+        </button>
+        <button type="button" className="danger" onClick={() => onChoose('discard')}>
+          Discard
+        </button>
+        <button type="button" className="primary" onClick={() => onChoose('save')}>
+          Save
+        </button>
+      </div>
+    </Dialog>
+  );
+}
