@@ -1,5 +1,6 @@
 import { expect, test } from './support/fixtures';
 import { EventsPage } from './support/events-page';
+import { PipelinePage } from './support/pipeline-page';
 import { callStudio, RunsPage } from './support/runs-page';
 import { ScriptEditorPage } from './support/script-editor-page';
 
@@ -83,4 +84,48 @@ test("a replay result's link to the failing line is reached, whole, and pressed 
       revealedTop,
     );
   expect(numbers).toEqual(['3']);
+});
+
+test('a script of the library is focused, picked up, taken to a new layer and dropped with the keyboard', async ({
+  studioPage,
+}) => {
+  const { page } = studioPage;
+  const pipeline = new PipelinePage(studioPage);
+  await studioPage.open();
+  await callStudio(page, 'scripts.create', { id: 'geo-check', template: 'blocking' });
+  await callStudio(page, 'scripts.create', { id: 'risk-score', template: 'blocking' });
+  await callStudio(page, 'pipeline.setLayers', { hook: 'signup.before', layers: [['geo-check']] });
+  // Loaded again, so the studio lists the scripts made above through the contract.
+  await studioPage.open();
+  await studioPage.goTo('Pipeline');
+
+  // The lane opens from its toggle, the library's filter narrows to the script, Tab reaches it.
+  const toggle = studioPage.lane('signup.before').locator('button[aria-expanded]');
+  await toggle.focus();
+  await page.keyboard.press('Enter');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+  const library = page.getByRole('complementary', { name: 'Script library' });
+  await library.getByRole('searchbox', { name: 'Filter scripts' }).focus();
+  await page.keyboard.type('risk');
+  await page.keyboard.press('Tab');
+  const item = library.getByRole('listitem', { name: /^risk-score,/ });
+  await expect(item).toBeFocused();
+  expect(await item.evaluate((element) => getComputedStyle(element).outlineStyle)).not.toBe('none');
+
+  // Space picks it up; each arrow goes to the next place, said in words, not internal ids.
+  const live = page.locator('[id^="DndLiveRegion"]');
+  await page.keyboard.press('Space');
+  await expect(live).toHaveText('Picked up script risk-score.');
+  await page.keyboard.press('ArrowDown');
+  await expect(live).toHaveText('script risk-score is over signup.before, new layer 1.');
+  await page.keyboard.press('ArrowDown');
+  await expect(live).toHaveText('script risk-score is over signup.before, layer 1.');
+  await page.keyboard.press('ArrowDown');
+  await expect(live).toHaveText('script risk-score is over signup.before, new layer 2.');
+
+  // Space drops it there: a new second layer.
+  await page.keyboard.press('Space');
+  await expect(live).toHaveText('Dropped script risk-score.');
+  await expect(pipeline.announcer).toHaveText('Attached risk-score to a new layer 2 of signup.before.');
+  await expect(pipeline.card('signup.before', 'risk-score')).toHaveAccessibleName('risk-score, layer 2, 1 of 1');
 });

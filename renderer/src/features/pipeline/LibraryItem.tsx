@@ -1,7 +1,10 @@
 import { useDraggable } from '@dnd-kit/core';
 import type { ScriptSummary } from '../../app/studio-data';
 
-/** A script in the library: drag it onto a lane to attach it. */
+/**
+ * A script in the library: drag it onto a lane to attach it, or (a tab stop of its own) pick it up
+ * with Space or Enter, go to a layer with the arrows and drop it with Space or Enter.
+ */
 export function LibraryItem({ script }: { script: ScriptSummary }) {
   const { setNodeRef, listeners, attributes, isDragging } = useDraggable({
     id: `library:${script.id}`,
@@ -15,7 +18,7 @@ export function LibraryItem({ script }: { script: ScriptSummary }) {
       {...listeners}
       aria-roledescription="draggable script"
       aria-label={`${script.id}${script.hooks.length ? `, used by ${script.hooks.join(', ')}` : ', not used yet'}`}
-      tabIndex={-1}
+      tabIndex={0}
       role="listitem"
     >
       <span aria-hidden="true" className="drag-grip">

@@ -23,6 +23,13 @@ import {
   type DropTarget,
   type Layers,
 } from './layer-moves';
+import {
+  collision,
+  dragAnnouncements,
+  dragInstructions,
+  LibraryKeyboardSensor,
+  placeCoordinates,
+} from './drag-keyboard';
 import { cardDomId, type KeyboardMove } from './ScriptCard';
 import { ScriptLibrary } from './ScriptLibrary';
 import { ScriptPickerDialog } from './ScriptPickerDialog';
@@ -37,7 +44,10 @@ export function PipelineView() {
   const [active, setActive] = useState<DragSource | null>(null);
   const [picker, setPicker] = useState<{ hook: HookSummary; target: DropTarget } | null>(null);
   const [detaching, setDetaching] = useState<Extract<DragSource, { kind: 'card' }> | null>(null);
-  const sensors = useSensors(useSensor(PointerSensor, { activationConstraint: { distance: 4 } }));
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 4 } }),
+    useSensor(LibraryKeyboardSensor, { coordinateGetter: placeCoordinates }),
+  );
   const descriptions = useMemo(() => new Map(scripts.map((s) => [s.id, s.description])), [scripts]);
 
   const layersOf = (hook: HookId): Layers => pipeline?.hooks[hook] ?? [];
@@ -121,6 +131,8 @@ export function PipelineView() {
       <ErrorMessage message={loadError} />
       <DndContext
         sensors={sensors}
+        collisionDetection={collision}
+        accessibility={{ announcements: dragAnnouncements, screenReaderInstructions: dragInstructions }}
         onDragStart={onDragStart}
         onDragEnd={onDragEnd}
         onDragCancel={() => setActive(null)}

@@ -54,9 +54,10 @@ export function ScriptCard({ source, layerSize, description, onMove, onOpen, onD
         aria-keyshortcuts="Alt+ArrowUp Alt+ArrowDown Alt+ArrowLeft Alt+ArrowRight Enter Delete"
         className="script-card-body"
         title={description ?? 'Enter opens the editor; Alt+arrows move the card'}
+        // dnd-kit's listeners first: the card's own keys must win over any keyboard sensor's.
+        {...listeners}
         onKeyDown={onKeyDown}
         onDoubleClick={() => onOpen(source.scriptId)}
-        {...listeners}
       >
         <span aria-hidden="true" className="drag-grip">
           ⠿
