@@ -15,9 +15,13 @@ export async function startUntilReady(
   command: string,
   args: string[],
   ready: RegExp,
-  options: { what: string; detached?: boolean },
+  options: { what: string; detached?: boolean; env?: NodeJS.ProcessEnv },
 ): Promise<StartedProcess> {
-  const child: ChildProcess = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'], detached: options.detached });
+  const child: ChildProcess = spawn(command, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: options.detached,
+    ...(options.env ? { env: options.env } : {}),
+  });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const match = await new Promise<string>((resolve, reject) => {
