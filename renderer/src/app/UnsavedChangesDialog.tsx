@@ -3,7 +3,7 @@ import type { LeaveChoice } from './leave-guard';
 
 /**
  * Save / Discard / Cancel before leaving a script with unsaved changes. The native dialog keeps
- * the focus inside and Escape (or ×) is Cancel; Cancel has the focus first so Enter loses nothing.
+ * the focus inside, and Escape and × are Cancel, so a stray key loses nothing.
  */
 export function UnsavedChangesDialog({
   scriptId,
@@ -20,7 +20,7 @@ export function UnsavedChangesDialog({
         <code>{scriptId}</code> has changes that are not saved as a version. Save them before leaving?
       </p>
       <div className="dialog-actions">
-        <button type="button" autoFocus onClick={() => onChoose('cancel')}>
+        <button type="button" onClick={() => onChoose('cancel')}>
           Cancel
         </button>
         <button type="button" className="danger" onClick={() => onChoose('discard')}>
