@@ -12,6 +12,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { retryWhileBusy } from './busy-retry';
 import { databaseFileName } from './data-dir';
 import { StoreError, toStoreError } from './errors';
 
@@ -25,7 +26,8 @@ import { StoreError, toStoreError } from './errors';
 // - auto_vacuum=INCREMENTAL (only takes effect on a new file), so trace cleanup can hand freed
 //   pages back to the file system;
 // - trusted_schema off: SQL functions are never run from values stored in the schema.
-// Failures are translated into StoreErrors naming the file or folder (errors.ts).
+// Failures are translated into StoreErrors naming the file or folder (errors.ts). Setting up a
+// connection is retried while SQLite answers SQLITE_BUSY without waiting (busy-retry.ts).
 
 export interface DatabaseOptions {
   /** How long a write waits for another process's lock, in ms. Default 5000. */
@@ -68,9 +70,19 @@ export function openDatabase(dir: string, options: DatabaseOptions = {}): Databa
     ensureSqliteHeader(file);
   }
 
+  const timeoutMs = options.busyTimeoutMs ?? defaultBusyTimeoutMs;
+  try {
+    return retryWhileBusy(() => connect(file, isNew, timeoutMs, options), { timeoutMs });
+  } catch (error) {
+    throw toStoreError(error, file);
+  }
+}
+
+/** One connection with every setting; closed again if any of them fails. */
+function connect(file: string, isNew: boolean, timeoutMs: number, options: DatabaseOptions): Database.Database {
   let db: Database.Database | undefined;
   try {
-    db = new Database(file, { timeout: options.busyTimeoutMs ?? defaultBusyTimeoutMs });
+    db = new Database(file, { timeout: timeoutMs });
     // SQLite gives the -wal and -shm files the mode of the database file, so this covers them too.
     if (isNew) chmodSync(file, 0o600);
     // First, while a new file is still empty: switching to WAL writes the header, and after that
@@ -96,7 +108,7 @@ export function openDatabase(dir: string, options: DatabaseOptions = {}): Databa
     return db;
   } catch (error) {
     db?.close();
-    throw toStoreError(error, file);
+    throw error;
   }
 }
 
