@@ -253,7 +253,16 @@ describe('replay', () => {
     });
     expect(lines[2]).toMatchObject({ data: { claims: { tier: 'pro', region: 'eu' } } });
     expect(lines[0].traceId).toMatch(/^[0-9a-f]{32}$/);
-    expect(lines[4].summary).toMatchObject({ events: 4, allowed: 1, denied: 1, errors: 0, mismatches: 0 });
+    // Each event in one bucket: the enrichment and the async event have theirs.
+    expect(lines[4].summary).toMatchObject({
+      events: 4,
+      allowed: 1,
+      denied: 1,
+      errors: 0,
+      enriched: 1,
+      accepted: 1,
+      mismatches: 0,
+    });
     expect(stderr).toContain('replay');
   });
 

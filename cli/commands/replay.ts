@@ -110,6 +110,8 @@ function report(end: ReplayProgress, output: Output, extra: { badLines: number; 
     allowed: end.allowed,
     denied: end.denied,
     errors: end.errors,
+    enriched: end.enriched,
+    accepted: end.accepted,
     mismatches: end.mismatches,
     eventsPerSecond: end.eventsPerSecond,
   };
@@ -122,6 +124,7 @@ function report(end: ReplayProgress, output: Output, extra: { badLines: number; 
   } else {
     process.stdout.write(
       `${ended}${summary.events} events: ${summary.allowed} allowed, ${summary.denied} denied, ${summary.errors} errors, ` +
+        `${summary.enriched} enriched, ${summary.accepted} accepted, ` +
         `${summary.mismatches} mismatches (${summary.eventsPerSecond} events/s)\n`,
     );
   }
@@ -250,6 +253,8 @@ const emptyEnd: ReplayProgress = {
   allowed: 0,
   denied: 0,
   errors: 0,
+  enriched: 0,
+  accepted: 0,
   mismatches: 0,
   elapsedMs: 0,
   etaMs: null,

@@ -1,5 +1,11 @@
 import type { ChannelOutput } from '../../shared/contract';
-import type { ReplayLine, ReplaySummary } from '../../shared/engine';
+import {
+  emptyOutcomeCounts,
+  outcomeBucket,
+  type OutcomeCounts,
+  type ReplayLine,
+  type ReplaySummary,
+} from '../../shared/engine';
 import type { ReplayRun, ResultCounts } from '../store';
 
 // A replay's progress as `replay.progress` answers it and the `replay.progress` event pushes it:
@@ -12,23 +18,17 @@ export type ReplayStatus = ReplayProgress['status'];
 const etaMinEvents = 50;
 const etaMinShare = 0.05;
 
-export interface ReplayCounts {
-  done: number;
-  allowed: number;
-  denied: number;
-  errors: number;
-  mismatches: number;
-}
+/** A job's counters: `done` events, each counted in one bucket as the stored summary counts it. */
+export type ReplayCounts = Omit<OutcomeCounts, 'events'> & { done: number };
 
 export function emptyCounts(): ReplayCounts {
-  return { done: 0, allowed: 0, denied: 0, errors: 0, mismatches: 0 };
+  const { events: done, ...buckets } = emptyOutcomeCounts();
+  return { done, ...buckets };
 }
 
 export function countLine(counts: ReplayCounts, line: ReplayLine): void {
   counts.done += 1;
-  if (line.allow === true) counts.allowed += 1;
-  if (line.allow === false) counts.denied += 1;
-  if (!line.ok) counts.errors += 1;
+  counts[outcomeBucket(line)] += 1;
   if (line.mismatch !== null) counts.mismatches += 1;
 }
 
@@ -43,6 +43,8 @@ export function summaryOf(counts: ReplayCounts, elapsedMs: number): ReplaySummar
     allowed: counts.allowed,
     denied: counts.denied,
     errors: counts.errors,
+    enriched: counts.enriched,
+    accepted: counts.accepted,
     mismatches: counts.mismatches,
     eventsPerSecond: rate(counts.done, elapsedMs),
   };
@@ -89,6 +91,8 @@ export function storedProgress(run: ReplayRun, counts: () => ResultCounts, nowMs
     allowed: stored.allowed,
     denied: stored.denied,
     errors: stored.errors,
+    enriched: stored.enriched,
+    accepted: stored.accepted,
     mismatches: stored.mismatches,
     elapsedMs,
     etaMs: null,

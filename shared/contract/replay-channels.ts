@@ -76,6 +76,9 @@ const replaySummary = z.object({
   allowed: z.number().int(),
   denied: z.number().int(),
   errors: z.number().int(),
+  /** Enrichment and async events that succeeded: they neither allow nor deny (each event counts once). */
+  enriched: z.number().int(),
+  accepted: z.number().int(),
   mismatches: z.number().int(),
   eventsPerSecond: z.number(),
 });
@@ -106,6 +109,8 @@ export const replayProgressSchema = z.object({
   allowed: z.number().int(),
   denied: z.number().int(),
   errors: z.number().int(),
+  enriched: z.number().int(),
+  accepted: z.number().int(),
   mismatches: z.number().int(),
   elapsedMs: z.number(),
   /** Estimated time left; null until a few events have finished, and once the run has ended. */

@@ -44,7 +44,10 @@ export { runPipeline } from './pipeline';
 export {
   changedPaths,
   compareOutcome,
+  countOutcome,
+  emptyOutcomeCounts,
   interpretBlockingValue,
+  outcomeBucket,
   interpretEnrichmentValue,
   summarizeReplay,
   toReplayLine,
@@ -52,6 +55,8 @@ export {
   type EnrichmentValue,
   type Mismatch,
   type MismatchDifference,
+  type OutcomeBucket,
+  type OutcomeCounts,
   type ReplayLine,
   type ReplaySummary,
 } from './outcome';

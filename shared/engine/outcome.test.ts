@@ -129,8 +129,38 @@ describe('toReplayLine', () => {
       allowed: 1,
       denied: 1,
       errors: 1,
+      enriched: 0,
+      accepted: 0,
       mismatches: 1,
       eventsPerSecond: 2,
     });
+  });
+
+  it('counts each event in exactly one bucket: a failed deny is an error, enrichment and async have their own', () => {
+    const lines = [
+      toReplayLine('deny', result('signup.before', { allow: false, reason: 'x' }), null),
+      // a failed script whose onError denied: ok false and allow false, one error and no deny
+      toReplayLine(
+        'failed',
+        result('signup.before', { ok: false, allow: false, error: { code: 'RUNTIME_ERROR', message: 'boom' } }),
+        null,
+      ),
+      toReplayLine('enriched', result('token.enrich', { data: { a: 1 } }), null),
+      toReplayLine('accepted', result('signup.after', { results: { a: null } }), null),
+    ];
+    const summary = summarizeReplay(lines, 0);
+    expect(summary).toEqual({
+      events: 4,
+      allowed: 0,
+      denied: 1,
+      errors: 1,
+      enriched: 1,
+      accepted: 1,
+      mismatches: 0,
+      eventsPerSecond: 0,
+    });
+    expect(summary.allowed + summary.denied + summary.errors + summary.enriched + summary.accepted).toBe(
+      summary.events,
+    );
   });
 });

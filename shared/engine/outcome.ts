@@ -1,4 +1,4 @@
-import type { HookId } from '../hooks/definitions';
+import { modeOf, type HookId } from '../hooks/definitions';
 import { formatJsonPath, isPlainObject, jsonEqual, type JsonPath } from './merge';
 import type { JsonObject, JsonValue, PipelineResult, ScriptError } from './types';
 
@@ -165,24 +165,50 @@ export function toReplayLine(id: string, result: PipelineResult, mismatch: Misma
   return { ...line, durationMs, traceId: result.traceId, mismatch };
 }
 
-export interface ReplaySummary {
+/**
+ * Where an event counts in a run's summary. Each event counts once: a failed event is an error
+ * whatever its onError decided (so a fail-closed deny is not also a deny), and enrichment and
+ * async hooks, which neither allow nor deny, have buckets of their own.
+ */
+export type OutcomeBucket = 'allowed' | 'denied' | 'errors' | 'enriched' | 'accepted';
+
+export function outcomeBucket(line: Pick<ReplayLine, 'hook' | 'ok' | 'allow'>): OutcomeBucket {
+  if (!line.ok) return 'errors';
+  const mode = modeOf(line.hook);
+  if (mode === 'enrichment') return 'enriched';
+  if (mode === 'async') return 'accepted';
+  return line.allow === false ? 'denied' : 'allowed';
+}
+
+/** A run's counts: `events` is the sum of the five buckets; `mismatches` is counted across them. */
+export interface OutcomeCounts extends Record<OutcomeBucket, number> {
   events: number;
-  allowed: number;
-  denied: number;
-  errors: number;
   mismatches: number;
+}
+
+export function emptyOutcomeCounts(): OutcomeCounts {
+  return { events: 0, allowed: 0, denied: 0, errors: 0, enriched: 0, accepted: 0, mismatches: 0 };
+}
+
+/** Adds `times` events of the same outcome (the store counts its results grouped that way). */
+export function countOutcome(
+  counts: OutcomeCounts,
+  line: Pick<ReplayLine, 'hook' | 'ok' | 'allow'> & { mismatch: unknown },
+  times = 1,
+): void {
+  counts.events += times;
+  counts[outcomeBucket(line)] += times;
+  if (line.mismatch) counts.mismatches += times;
+}
+
+export interface ReplaySummary extends OutcomeCounts {
   eventsPerSecond: number;
 }
 
 /** The last line of `replay --json`: `{ summary: … }`. `elapsedMs` is the wall time of the whole replay. */
 export function summarizeReplay(lines: readonly ReplayLine[], elapsedMs: number): ReplaySummary {
   const rate = elapsedMs > 0 ? (lines.length * 1000) / elapsedMs : 0;
-  return {
-    events: lines.length,
-    allowed: lines.filter((l) => l.allow === true).length,
-    denied: lines.filter((l) => l.allow === false).length,
-    errors: lines.filter((l) => !l.ok).length,
-    mismatches: lines.filter((l) => l.mismatch !== null).length,
-    eventsPerSecond: Math.round(rate * 10) / 10,
-  };
+  const counts = emptyOutcomeCounts();
+  for (const line of lines) countOutcome(counts, line);
+  return { ...counts, eventsPerSecond: Math.round(rate * 10) / 10 };
 }

@@ -38,7 +38,16 @@ describe('replay runs', () => {
         mismatch,
       } as unknown as Partial<ReplayLine>),
     ]);
-    const summary = { events: 3, allowed: 1, denied: 1, errors: 1, mismatches: 1, eventsPerSecond: 900 };
+    const summary = {
+      events: 3,
+      allowed: 1,
+      denied: 1,
+      errors: 1,
+      enriched: 0,
+      accepted: 0,
+      mismatches: 1,
+      eventsPerSecond: 900,
+    };
     const finished = workspace.replays.finish(run.id, 'done', summary);
     expect(finished).toMatchObject({ status: 'done', summary });
     expect(finished.finishedAt).toBeDefined();
@@ -87,8 +96,40 @@ describe('replay runs', () => {
     expect(workspace.replays.resultCount(run.id)).toBe(5);
     expect(workspace.replays.resultCount(run.id, 'mismatches')).toBe(1);
     expect(workspace.replays.resultCount(run.id, 'errors')).toBe(1);
-    expect(workspace.replays.counts(run.id)).toEqual({ events: 5, allowed: 1, denied: 3, errors: 1, mismatches: 1 });
-    expect(workspace.replays.counts(999)).toEqual({ events: 0, allowed: 0, denied: 0, errors: 0, mismatches: 0 });
+    // Each event in one bucket: e2 failed (its onError denied) and counts as an error only.
+    expect(workspace.replays.counts(run.id)).toEqual({
+      events: 5,
+      allowed: 1,
+      denied: 2,
+      errors: 1,
+      enriched: 1,
+      accepted: 0,
+      mismatches: 1,
+    });
+    expect(workspace.replays.counts(999)).toEqual({
+      events: 0,
+      allowed: 0,
+      denied: 0,
+      errors: 0,
+      enriched: 0,
+      accepted: 0,
+      mismatches: 0,
+    });
+  });
+
+  it('counts again a summary stored before each event had one bucket', () => {
+    workspace = openTestWorkspace(tempDir());
+    const run = workspace.replays.start({ bundleHash: 'h', total: 2 });
+    workspace.replays.addResults(run.id, 0, [
+      line('e0', { allow: false }),
+      line('e1', { ok: false, allow: false, error: { code: 'TIMEOUT', message: 'slow' } }),
+    ]);
+    // What the store kept before `enriched` and `accepted`: the failed deny counted twice.
+    const old = { events: 2, allowed: 0, denied: 2, errors: 1, mismatches: 0, eventsPerSecond: 7 };
+    workspace.replays.finish(run.id, 'done', old as unknown as Parameters<typeof workspace.replays.finish>[2]);
+    const expected = { events: 2, allowed: 0, denied: 1, errors: 1, enriched: 0, accepted: 0, mismatches: 0 };
+    expect(workspace.replays.get(run.id)?.summary).toEqual({ ...expected, eventsPerSecond: 7 });
+    expect(workspace.replays.list()[0]?.summary).toEqual({ ...expected, eventsPerSecond: 7 });
   });
 
   it('marks runs left running as failed, with a message and what they stored, and keeps messages', () => {
@@ -99,6 +140,8 @@ describe('replay runs', () => {
       allowed: 1,
       denied: 0,
       errors: 0,
+      enriched: 0,
+      accepted: 0,
       mismatches: 0,
       eventsPerSecond: 5,
     });
@@ -108,7 +151,16 @@ describe('replay runs', () => {
     expect(workspace.replays.get(stale.id)).toMatchObject({
       status: 'failed',
       message: 'the studio stopped',
-      summary: { events: 1, allowed: 0, denied: 1, errors: 0, mismatches: 0, eventsPerSecond: 0 },
+      summary: {
+        events: 1,
+        allowed: 0,
+        denied: 1,
+        errors: 0,
+        enriched: 0,
+        accepted: 0,
+        mismatches: 0,
+        eventsPerSecond: 0,
+      },
     });
     expect(workspace.replays.get(stale.id)?.finishedAt).toBeDefined();
     expect(workspace.replays.get(done.id)).toMatchObject({ status: 'done' });
@@ -120,6 +172,8 @@ describe('replay runs', () => {
       allowed: 3,
       denied: 0,
       errors: 0,
+      enriched: 0,
+      accepted: 0,
       mismatches: 0,
       eventsPerSecond: 1,
     });

@@ -1,5 +1,11 @@
 import type { HookId } from '../../../shared/hooks';
-import type { ReplayLine, ReplaySummary } from '../../../shared/engine';
+import {
+  countOutcome,
+  emptyOutcomeCounts,
+  type OutcomeCounts,
+  type ReplayLine,
+  type ReplaySummary,
+} from '../../../shared/engine';
 import { StoreError } from '../errors';
 import { isoTime, parseStoredJson, writeTransaction, type QueryContext } from './context';
 
@@ -31,13 +37,8 @@ export interface ReplayRun {
 export type ResultSelection = 'all' | 'mismatches' | 'errors';
 
 /** Counts over a run's stored results (what a summary says, without the rate). */
-export interface ResultCounts {
-  events: number;
-  allowed: number;
-  denied: number;
-  errors: number;
-  mismatches: number;
-}
+/** A run's results counted the way its summary counts them (shared/engine/outcome.ts). */
+export type ResultCounts = OutcomeCounts;
 
 export interface ReplayResult {
   runId: number;
@@ -73,13 +74,31 @@ export function createReplayRunQueries({ db, now }: QueryContext) {
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
 
-  const selectCounts = db.prepare<[number], ResultCounts>(
-    `SELECT count(*) AS events, coalesce(sum(allow = 1), 0) AS allowed, coalesce(sum(allow = 0), 0) AS denied,
-            coalesce(sum(ok = 0), 0) AS errors, coalesce(sum(mismatch), 0) AS mismatches
-     FROM replay_results WHERE run_id = ?`,
+  // Grouped by what decides the bucket, then counted by the same function as a live replay, so a
+  // stored run and a running one cannot count an event differently.
+  const selectCountGroups = db.prepare<
+    [number],
+    { hook: HookId; ok: number; allow: number | null; mismatch: number; n: number }
+  >(
+    `SELECT hook, ok, allow, mismatch, count(*) AS n FROM replay_results WHERE run_id = ?
+     GROUP BY hook, ok, allow, mismatch`,
   );
-  const countResults = (runId: number): ResultCounts =>
-    selectCounts.get(runId) ?? { events: 0, allowed: 0, denied: 0, errors: 0, mismatches: 0 };
+  const countResults = (runId: number): ResultCounts => {
+    const counts = emptyOutcomeCounts();
+    for (const group of selectCountGroups.all(runId)) {
+      const line = { hook: group.hook, ok: group.ok === 1, mismatch: group.mismatch === 1 };
+      countOutcome(counts, group.allow === null ? line : { ...line, allow: group.allow === 1 }, group.n);
+    }
+    return counts;
+  };
+  // A summary stored before enrichment and async events had buckets of their own counted a failed
+  // deny twice; it is counted again from the run's results.
+  const toRun = (row: RunRow): ReplayRun => {
+    const run = rowToRun(row);
+    if (run.summary && run.summary.enriched === undefined)
+      run.summary = { ...countResults(row.id), eventsPerSecond: run.summary.eventsPerSecond };
+    return run;
+  };
 
   const mustGet = (id: number): ReplayRun => {
     const row = selectRun.get(id);
@@ -199,7 +218,7 @@ export function createReplayRunQueries({ db, now }: QueryContext) {
       );
     },
 
-    /** Allowed, denied, errors and mismatches over what the run stored so far. */
+    /** Each bucket and the mismatches over what the run stored so far. */
     counts(runId: number): ResultCounts {
       return countResults(runId);
     },
@@ -226,7 +245,7 @@ export function createReplayRunQueries({ db, now }: QueryContext) {
 
 export type ReplayRunQueries = ReturnType<typeof createReplayRunQueries>;
 
-function toRun(row: RunRow): ReplayRun {
+function rowToRun(row: RunRow): ReplayRun {
   const run: ReplayRun = {
     id: row.id,
     status: row.status,

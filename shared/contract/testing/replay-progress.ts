@@ -10,6 +10,8 @@ export function runningProgress(runId: number, done: number): EventPayload<'repl
     allowed: done,
     denied: 0,
     errors: 0,
+    enriched: 0,
+    accepted: 0,
     mismatches: 0,
     elapsedMs: 5,
     etaMs: null,

@@ -48,6 +48,8 @@ export function RunDetail({ run, runs, onSelectRun }: Props) {
           allowed: run.summary.allowed,
           denied: run.summary.denied,
           errors: run.summary.errors,
+          enriched: run.summary.enriched,
+          accepted: run.summary.accepted,
           mismatches: run.summary.mismatches,
           elapsedMs: run.finishedAt ? Date.parse(run.finishedAt) - Date.parse(run.startedAt) : 0,
           etaMs: null,

@@ -1,5 +1,6 @@
 import { formatUtc } from '../../components/format-time';
 import { runTitle, statusText, type ReplayRun } from './run-label';
+import { RunOutcomeCounts } from './RunOutcomeCounts';
 
 interface Props {
   runs: ReplayRun[];
@@ -30,12 +31,7 @@ export function RunList({ runs, selectedId, onSelect }: Props) {
               </span>
               {run.summary && (
                 <span className="run-list-totals">
-                  <span className="count-allowed">{n(run.summary.allowed)} allowed</span> ·{' '}
-                  <span className="count-denied">{n(run.summary.denied)} denied</span> ·{' '}
-                  <span className="count-errors">{n(run.summary.errors)} errors</span> ·{' '}
-                  <span className={run.summary.mismatches ? 'count-mismatches' : undefined}>
-                    {n(run.summary.mismatches)} {run.summary.mismatches === 1 ? 'mismatch' : 'mismatches'}
-                  </span>
+                  <RunOutcomeCounts counts={run.summary} />
                 </span>
               )}
             </button>

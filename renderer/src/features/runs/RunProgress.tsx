@@ -1,4 +1,5 @@
 import type { ReplayProgress } from './use-run-progress';
+import { RunOutcomeCounts } from './RunOutcomeCounts';
 import { formatDuration, percentDone, rateText, timeLeftText } from './progress-text';
 
 interface Props {
@@ -37,12 +38,7 @@ export function RunProgress({ progress, cancelling, onCancel }: Props) {
         <strong>
           {n(progress.done)} / {n(progress.total)}
         </strong>{' '}
-        events · <span className="count-allowed">{n(progress.allowed)} allowed</span> ·{' '}
-        <span className="count-denied">{n(progress.denied)} denied</span> ·{' '}
-        <span className="count-errors">{n(progress.errors)} errors</span> ·{' '}
-        <span className={progress.mismatches ? 'count-mismatches' : undefined}>
-          {n(progress.mismatches)} {progress.mismatches === 1 ? 'mismatch' : 'mismatches'}
-        </span>
+        events · <RunOutcomeCounts counts={progress} />
       </p>
       <p className="muted run-progress-rate">
         {rateText(progress.eventsPerSecond)} · {formatDuration(progress.elapsedMs)} elapsed
