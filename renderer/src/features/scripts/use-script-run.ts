@@ -6,20 +6,14 @@ import { errorMessage, valueOf } from '../../app/studio-error';
 import { studio } from '../../client/studio-client';
 import { eventKeys } from '../events/event-queries';
 import type { HookSchema } from './lua-intellisense';
-import type { RecordedEvent, RunRecorded, RunResult } from './run-outcome';
+import type { RecordedEvent, RunRecorded } from './run-outcome';
+import { eventProblem, idleRun, runAfterEventEdit, type RunState } from './run-event';
 
 // The editor's Run: which hook and event, the recorded events offered for it, and the last run.
 // Server state (hook schemas, recorded events) comes through the page's query cache, so an import
 // made meanwhile shows in the picker (the library's keys are invalidated on import).
 
 type HookInfo = ChannelOutput<'hooks.schema'>;
-
-interface RunState {
-  result: RunResult | null;
-  recorded: RunRecorded | null;
-  error: string | null;
-  running: boolean;
-}
 
 /** At most this many recorded events of a hook are offered in the picker. */
 const recordedLimit = 200;
@@ -29,7 +23,7 @@ export function useScriptRun(options: { attached: HookId[]; hookHint?: string | 
   const [runHook, setRunHook] = useState<HookId | null>(null);
   const [eventText, setEventText] = useState<string | null>(null);
   const [recordedId, setRecordedId] = useState('');
-  const [run, setRun] = useState<RunState>({ result: null, recorded: null, error: null, running: false });
+  const [run, setRun] = useState<RunState>(idleRun);
 
   const hook: HookId = runHook ?? attached[0] ?? ((options.hookHint as HookId | undefined) || 'signup.before');
   const wanted = useMemo(() => [...new Set<HookId>([...attached, hook])], [attached, hook]);
@@ -70,14 +64,7 @@ export function useScriptRun(options: { attached: HookId[]; hookHint?: string | 
   );
   const sample = schemas[hook]?.sample;
   const event = eventText ?? (sample ? JSON.stringify(sample, null, 2) : '{}');
-  const eventError = useMemo(() => {
-    try {
-      const parsed: unknown = JSON.parse(event);
-      return parsed && typeof parsed === 'object' && !Array.isArray(parsed) ? null : 'The event must be a JSON object.';
-    } catch (error) {
-      return `Not JSON: ${(error as Error).message}`;
-    }
-  }, [event]);
+  const eventError = useMemo(() => eventProblem(event), [event]);
 
   /** Runs `source` on the event; false when the event is not valid JSON (nothing ran). */
   const runNow = async (source: string): Promise<boolean> => {
@@ -121,6 +108,7 @@ export function useScriptRun(options: { attached: HookId[]; hookHint?: string | 
     },
     editEvent(text: string) {
       setEventText(text);
+      setRun((current) => runAfterEventEdit(current, text));
       setRecordedId(''); // An edited event is no longer the recorded one.
     },
     resetEvent() {
