@@ -45,6 +45,7 @@ test('unsaved changes: leaving the script asks; Cancel keeps the draft, Discard 
   await scripts.waitForEditor('guarded');
   await expect(page.getByText('v1', { exact: true })).toBeVisible();
   await expect(lines).not.toContainText('--draftone');
+  await expect(page.getByText('Restore unsaved changes?')).toHaveCount(0);
 
   // Save saves a version, then leaves.
   await scripts.appendText('--drafttwo\n');
@@ -56,9 +57,29 @@ test('unsaved changes: leaving the script asks; Cancel keeps the draft, Discard 
   await expect(page.getByText('v2', { exact: true })).toBeVisible();
   await expect(lines).toContainText('--drafttwo');
 
-  // Closing the tab with unsaved changes gets the browser's own prompt.
+  // Reloading asks the browser's prompt; the draft is kept and offered back when the script opens.
   await scripts.appendText('--draftthree\n');
   await expect(page.getByText('v2 · unsaved changes')).toBeVisible();
+  const reloadPrompt = page.waitForEvent('dialog');
+  const reloaded = page.reload();
+  const beforeReload = await reloadPrompt;
+  expect(beforeReload.type()).toBe('beforeunload');
+  await beforeReload.accept();
+  await reloaded;
+  await page.locator('#root[data-app-state="ready"]').waitFor();
+  await studioPage.goTo('Scripts');
+  await page
+    .getByRole('navigation', { name: 'Scripts' })
+    .getByRole('button', { name: /^guarded/ })
+    .click();
+  await scripts.waitForEditor('guarded');
+  const offer = page.getByRole('alert').filter({ hasText: 'Restore unsaved changes?' });
+  await offer.getByRole('button', { name: 'Restore' }).click();
+  await expect(offer).toBeHidden();
+  await expect(lines).toContainText('--draftthree');
+  await expect(page.getByText('v2 · unsaved changes')).toBeVisible();
+
+  // Closing the tab with unsaved changes gets the browser's own prompt.
   const prompt = page.waitForEvent('dialog');
   await page.close({ runBeforeUnload: true });
   const dialog = await prompt;

@@ -5,8 +5,9 @@ function setup(saved = true) {
   const asked: (string | null)[] = [];
   const guard = createLeaveGuard((scriptId) => asked.push(scriptId));
   const save = vi.fn(() => Promise.resolve(saved));
+  const discard = vi.fn();
   const leave = vi.fn();
-  return { guard, asked, save, leave };
+  return { guard, asked, save, discard, leave, work: { scriptId: 'geo-block', save, discard } };
 }
 
 describe('leave guard', () => {
@@ -18,16 +19,16 @@ describe('leave guard', () => {
   });
 
   it('asks instead of leaving while the open script has unsaved work', () => {
-    const { guard, asked, save, leave } = setup();
-    guard.setWork({ scriptId: 'geo-block', save });
+    const { work, guard, asked, leave } = setup();
+    guard.setWork(work);
     guard.leave(leave);
     expect(leave).not.toHaveBeenCalled();
     expect(asked).toEqual(['geo-block']);
   });
 
   it('Cancel stays and keeps the work guarded', async () => {
-    const { guard, asked, save, leave } = setup();
-    guard.setWork({ scriptId: 'geo-block', save });
+    const { work, guard, asked, save, leave } = setup();
+    guard.setWork(work);
     guard.leave(leave);
     await guard.choose('cancel');
     expect(leave).not.toHaveBeenCalled();
@@ -37,17 +38,18 @@ describe('leave guard', () => {
   });
 
   it('Discard leaves without saving', async () => {
-    const { guard, save, leave } = setup();
-    guard.setWork({ scriptId: 'geo-block', save });
+    const { work, guard, save, discard, leave } = setup();
+    guard.setWork(work);
     guard.leave(leave);
     await guard.choose('discard');
     expect(save).not.toHaveBeenCalled();
+    expect(discard).toHaveBeenCalledTimes(1);
     expect(leave).toHaveBeenCalledTimes(1);
   });
 
   it('Save saves, then leaves', async () => {
-    const { guard, save, leave } = setup();
-    guard.setWork({ scriptId: 'geo-block', save });
+    const { work, guard, save, leave } = setup();
+    guard.setWork(work);
     guard.leave(leave);
     await guard.choose('save');
     expect(save).toHaveBeenCalledTimes(1);
@@ -55,8 +57,8 @@ describe('leave guard', () => {
   });
 
   it('a failed save stays on the script', async () => {
-    const { guard, save, leave } = setup(false);
-    guard.setWork({ scriptId: 'geo-block', save });
+    const { work, guard, save, leave } = setup(false);
+    guard.setWork(work);
     guard.leave(leave);
     await guard.choose('save');
     expect(save).toHaveBeenCalledTimes(1);
@@ -65,8 +67,8 @@ describe('leave guard', () => {
   });
 
   it('leaves at once again once the work is saved or closed', () => {
-    const { guard, asked, save, leave } = setup();
-    guard.setWork({ scriptId: 'geo-block', save });
+    const { work, guard, asked, leave } = setup();
+    guard.setWork(work);
     guard.setWork(null);
     guard.leave(leave);
     expect(leave).toHaveBeenCalledTimes(1);
@@ -74,8 +76,8 @@ describe('leave guard', () => {
   });
 
   it('opening the script that is open again (a line to reveal) does not ask', () => {
-    const { guard, asked, save, leave } = setup();
-    guard.setWork({ scriptId: 'geo-block', save });
+    const { work, guard, asked, leave } = setup();
+    guard.setWork(work);
     guard.openScript('geo-block', leave);
     expect(leave).toHaveBeenCalledTimes(1);
     guard.openScript('rate-limit', leave);

@@ -3,6 +3,8 @@ export interface UnsavedWork {
   scriptId: string;
   /** Saves the draft as a new version; false when it could not (the editor shows why). */
   save(): Promise<boolean>;
+  /** Forgets the draft (it is also kept for a reload: features/scripts/kept-draft.ts). */
+  discard(): void;
 }
 
 export type LeaveChoice = 'save' | 'discard' | 'cancel';
@@ -46,6 +48,7 @@ export function createLeaveGuard(onAsk: (asking: string | null) => void) {
       onAsk(null);
       if (!go || choice === 'cancel') return;
       if (choice === 'save' && work && !(await work.save())) return;
+      if (choice === 'discard') work?.discard();
       work = null;
       go();
     },

@@ -43,7 +43,7 @@ export default function ScriptEditor({
   const { hook, run } = runner;
 
   const bytes = useMemo(() => new TextEncoder().encode(draft ?? '').length, [draft]);
-  const dirty = script !== null && draft !== null && draft !== script.source;
+  const { dirty } = doc;
   const runLine = run.result?.error?.line;
   const markers = useMemo<EditorMarker[]>(() => {
     const list: EditorMarker[] = diagnostics
@@ -72,7 +72,7 @@ export default function ScriptEditor({
   };
   // Opening another script or screen asks Save / Discard / Cancel first; reloading gets the
   // browser's prompt.
-  useUnsavedWork(id, dirty, save);
+  useUnsavedWork(id, dirty, save, doc.discard);
   const runNow = async () => {
     setTab('run');
     if (draft !== null) await runner.runNow(draft);
@@ -140,6 +140,20 @@ export default function ScriptEditor({
           Generate events
         </button>
       </div>
+      {doc.offer && (
+        <div role="alert" className="kept-draft">
+          <p>
+            Restore unsaved changes? This script had changes on v{doc.offer.version} that were not saved before the page
+            was reloaded or closed.
+          </p>
+          <button type="button" className="primary" onClick={doc.restoreKept}>
+            Restore
+          </button>
+          <button type="button" onClick={doc.discard}>
+            Discard them
+          </button>
+        </div>
+      )}
       <ErrorMessage message={doc.error} onDismiss={() => doc.setError(null)} />
       <p role="status" className="save-status">
         {doc.status}

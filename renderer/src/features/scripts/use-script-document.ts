@@ -2,6 +2,7 @@ import { useCallback, useEffect, useState } from 'react';
 import type { ChannelOutput } from '@shared/contract';
 import { studio } from '../../client/studio-client';
 import { useStudioData } from '../../app/studio-data';
+import { keepDraft, keptDraft, type KeptDraft } from './kept-draft';
 
 type Script = ChannelOutput<'scripts.get'>;
 type Version = ChannelOutput<'scripts.versions'>[number];
@@ -20,6 +21,8 @@ export function useScriptDocument(id: string) {
   const [revision, setRevision] = useState(0);
   const [error, setError] = useState<string | null>(null);
   const [status, setStatus] = useState('');
+  // A draft left unsaved by a reload (or a closed tab), offered back when the script opens.
+  const [offer, setOffer] = useState<KeptDraft | null>(null);
 
   const apply = useCallback(([got, listed]: Loaded) => {
     if (!got.ok) return setError(got.error.message);
@@ -33,11 +36,36 @@ export function useScriptDocument(id: string) {
 
   useEffect(() => {
     let current = true;
-    void loadScript(id).then((loaded) => current && apply(loaded));
+    void loadScript(id).then((loaded) => {
+      if (!current) return;
+      apply(loaded);
+      const [got] = loaded;
+      if (got.ok) setOffer(keptDraft(sessionStorage, id, got.value.source));
+    });
     return () => {
       current = false;
     };
   }, [id, apply]);
+
+  // The draft is kept while it differs from the latest version, forgotten once it does not; not
+  // while a kept draft is being offered, which it would overwrite.
+  const dirty = script !== null && draft !== null && draft !== script.source;
+  useEffect(() => {
+    if (script === null || draft === null || offer) return;
+    keepDraft(sessionStorage, id, dirty ? { version: script.version, source: draft } : null);
+  }, [id, script, draft, dirty, offer]);
+
+  const restoreKept = () => {
+    if (!offer) return;
+    setDraft(offer.source);
+    setRevision((r) => r + 1);
+    setOffer(null);
+  };
+  /** Discards the draft: the latest version again, and nothing kept for a reload. */
+  const discard = () => {
+    keepDraft(sessionStorage, id, null);
+    setOffer(null);
+  };
 
   const save = async (message: string) => {
     if (draft === null) return false;
@@ -82,5 +110,21 @@ export function useScriptDocument(id: string) {
     return result.value.source;
   };
 
-  return { script, draft, setDraft, versions, revision, error, setError, status, save, restore, sourceOf };
+  return {
+    script,
+    draft,
+    setDraft,
+    dirty,
+    versions,
+    revision,
+    error,
+    setError,
+    status,
+    save,
+    restore,
+    sourceOf,
+    offer,
+    restoreKept,
+    discard,
+  };
 }
