@@ -7,6 +7,7 @@ import { decisionOf, errorLocation } from './decision-text';
 import { formatMs } from './progress-text';
 import type { ReplayRun } from './run-label';
 import { useRunResults } from './use-runs';
+import { scriptErrorText } from '../scripts/script-error-text';
 
 type Only = 'all' | 'mismatches' | 'errors';
 
@@ -66,9 +67,7 @@ export function RunResults({ run }: { run: ReplayRun }) {
         >
           {line.error ? (
             <>
-              <span className="error">
-                {line.error.code}: {line.error.message}
-              </span>
+              <span className="error">{scriptErrorText(line.error)}</span>
               {where && (
                 <button
                   type="button"
@@ -143,7 +142,7 @@ export function RunResults({ run }: { run: ReplayRun }) {
         <div className="result-detail" aria-label={`Result of ${activeRow.line.id}`} role="region">
           {activeRow.line.error && (
             <p className="error">
-              {activeRow.line.error.code}: {activeRow.line.error.message}
+              {scriptErrorText(activeRow.line.error)}
               {activeWhere && (
                 <>
                   {' '}

@@ -3,6 +3,7 @@ import { RecordedOutcome } from './RecordedOutcome';
 import { RecordedPicker } from './RecordedPicker';
 import { RunTrace } from './RunTrace';
 import type { RecordedEvent, RunRecorded, RunResult } from './run-outcome';
+import { scriptErrorText } from './script-error-text';
 
 export type { RecordedEvent, RunRecorded } from './run-outcome';
 
@@ -105,7 +106,7 @@ export function RunPanel(props: Props) {
             </p>
             {result.error && (
               <p className="error-message">
-                {result.error.code}: {result.error.message}
+                {scriptErrorText(result.error)}
                 {result.error.line ? ` (line ${result.error.line})` : ''}
               </p>
             )}
