@@ -1,10 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { previousRunId, runTitle } from './run-label';
+import { againLabel, previousRunId, runTitle } from './run-label';
 
 describe('run labels', () => {
   it('names a run by its label, else its number', () => {
     expect(runTitle({ id: 4, label: 'Pinned suite: 3 events' })).toBe('#4 Pinned suite: 3 events');
     expect(runTitle({ id: 4 })).toBe('Run #4');
+  });
+
+  it('labels a run replayed again without stacking "Again: Again: …"', () => {
+    expect(againLabel({ id: 3, label: 'Matching all events' })).toBe('Again: Matching all events');
+    expect(againLabel({ id: 4, label: 'Again: Matching all events' })).toBe('Again: Matching all events');
+    expect(againLabel({ id: 5 })).toBe('Again: run #5');
+    expect(againLabel({ id: 6, label: 'x'.repeat(300) })).toHaveLength(200);
   });
 
   it('finds the run before a run, newest first', () => {

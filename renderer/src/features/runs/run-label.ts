@@ -7,6 +7,19 @@ export function runTitle(run: Pick<ReplayRun, 'id' | 'label'>): string {
   return run.label ? `#${run.id} ${run.label}` : `Run #${run.id}`;
 }
 
+/**
+ * The label of a run replayed again: `Again: <its label>`, or `Again: run #N` for a run without one.
+ * Replaying an "Again" run keeps its label rather than stacking "Again: Again: …"; the run number in
+ * front of every title (runTitle) already tells the runs apart. At most 200 characters (the label's
+ * limit in shared/contract/replay-channels.ts).
+ */
+export function againLabel(run: Pick<ReplayRun, 'id' | 'label'>): string {
+  const label = run.label?.startsWith(againPrefix) ? run.label : `${againPrefix}${run.label ?? `run #${run.id}`}`;
+  return label.slice(0, 200);
+}
+
+const againPrefix = 'Again: ';
+
 export const statusText: Record<ReplayRun['status'], string> = {
   running: 'running',
   done: 'done',

@@ -4,7 +4,7 @@ import { studio } from '../../client/studio-client';
 import { StudioError, errorMessage, unwrap, valueOf } from '../../app/studio-error';
 import { usePagedQuery } from '../../components/use-paged-query';
 import { collectRunEventIds } from './run-event-ids';
-import type { ReplayRun } from './run-label';
+import { againLabel, type ReplayRun } from './run-label';
 import {
   invalidateRun,
   runComparePage,
@@ -78,7 +78,7 @@ export function useReplayAgain() {
   return useMutation({
     mutationFn: async (run: ReplayRun) => {
       const ids = unwrap(await collectRunEventIds(run.id));
-      const label = `Again: ${run.label ?? `run #${run.id}`}`.slice(0, 200);
+      const label = againLabel(run);
       // Runs from before the environment was recorded read staging's secrets.
       const started = await studio.replay.start({
         selection: { kind: 'events', ids },
