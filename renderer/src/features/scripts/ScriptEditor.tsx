@@ -5,6 +5,7 @@ import { ErrorMessage } from '../../components/ErrorMessage';
 import { DraftImpact } from '../impact/DraftImpact';
 import { CodeEditor, type EditorMarker } from './CodeEditor';
 import { DiffView } from './DiffView';
+import { shownDiff, type DiffChoice } from './draft-diff';
 import { GeneratePanel } from './GeneratePanel';
 import { ProblemList } from './ProblemList';
 import { RunPanel } from './RunPanel';
@@ -33,7 +34,7 @@ export default function ScriptEditor({
   const { diagnostics, checking } = useDiagnostics(draft);
   const [message, setMessage] = useState('');
   const [tab, setTab] = useState<SideTab>('run');
-  const [diff, setDiff] = useState<{ title: string; original: string; modified: string } | null>(null);
+  const [diff, setDiff] = useState<DiffChoice | null>(null);
   const [restoring, setRestoring] = useState<number | null>(null);
   // "Impact of my draft": the draft as it was when asked, compared on an environment's traffic.
   const [impactDraft, setImpactDraft] = useState<string | null>(null);
@@ -80,7 +81,7 @@ export default function ScriptEditor({
   const compare = async (from: number, to: number) => {
     const [original, modified] = await Promise.all([doc.sourceOf(from), doc.sourceOf(to)]);
     if (original !== null && modified !== null)
-      setDiff({ title: `Changes from v${from} to v${to}`, original, modified });
+      setDiff({ kind: 'versions', title: `Changes from v${from} to v${to}`, original, modified });
   };
 
   if (doc.error && !script) return <ErrorMessage message={doc.error} />;
@@ -167,7 +168,7 @@ export default function ScriptEditor({
       <div className="editor-split" hidden={impactDraft !== null || generating}>
         <div className="editor-main">
           {diff ? (
-            <DiffView {...diff} onClose={() => setDiff(null)} />
+            <DiffView {...shownDiff(diff, script, draft)} onClose={() => setDiff(null)} />
           ) : (
             <CodeEditor
               scriptId={id}
@@ -225,9 +226,7 @@ export default function ScriptEditor({
                 versions={doc.versions}
                 dirty={dirty}
                 onCompare={(from, to) => void compare(from, to)}
-                onCompareDraft={() =>
-                  setDiff({ title: `Draft compared with v${script.version}`, original: script.source, modified: draft })
-                }
+                onCompareDraft={() => setDiff({ kind: 'draft' })}
                 onRestore={setRestoring}
               />
             )}
