@@ -6,6 +6,7 @@ import { DraftImpact } from '../impact/DraftImpact';
 import { CodeEditor, type EditorMarker } from './CodeEditor';
 import { DiffView } from './DiffView';
 import { shownDiff, type DiffChoice } from './draft-diff';
+import { scriptErrorText } from './script-error-text';
 import { GeneratePanel } from './GeneratePanel';
 import { ProblemList } from './ProblemList';
 import { RunPanel } from './RunPanel';
@@ -60,7 +61,7 @@ export default function ScriptEditor({
       list.push({
         owner: 'run',
         severity: 'error',
-        message: `${run.result.error.code}: ${run.result.error.message}`,
+        message: scriptErrorText(run.result.error),
         line: runLine,
       });
     return list;
