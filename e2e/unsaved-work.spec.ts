@@ -2,7 +2,7 @@ import { expect, test } from './support/fixtures';
 import { ScriptEditorPage } from './support/script-editor-page';
 
 // Leaving a script with unsaved changes asks Save / Discard / Cancel (renderer/src/app/leave-guard.ts).
-test('unsaved changes: leaving the script asks; Cancel keeps the draft, Discard drops it, Save saves it', async ({
+test('unsaved changes: leaving asks (Cancel keeps, Discard drops, Save saves); a reload offers the draft back', async ({
   studioPage,
 }) => {
   // Monaco's first load alone can take most of the default budget on two shared cores.
