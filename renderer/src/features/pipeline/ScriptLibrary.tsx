@@ -2,7 +2,10 @@ import { useState } from 'react';
 import type { ScriptSummary } from '../../app/studio-data';
 import { LibraryItem } from './LibraryItem';
 
-/** Every script of the workspace, to drag onto a lane (the keyboard way is a lane's "Add a script"). */
+/**
+ * Every script of the workspace, to drag onto a lane: with the pointer, or from the keyboard (Space
+ * picks a focused script up, arrows go from layer to layer of the open lanes, Space drops it).
+ */
 export function ScriptLibrary({ scripts }: { scripts: ScriptSummary[] }) {
   const [query, setQuery] = useState('');
   const shown = scripts.filter((script) => script.id.toLowerCase().includes(query.trim().toLowerCase()));
@@ -27,7 +30,10 @@ export function ScriptLibrary({ scripts }: { scripts: ScriptSummary[] }) {
           ))}
         </ul>
       )}
-      <p className="view-hint">Drag a script onto a layer to run it in parallel, or between layers for a new one.</p>
+      <p className="view-hint">
+        Drag a script onto a layer to run it in parallel, or between layers for a new one. From the keyboard: Space
+        picks a script up, the arrows go through the open lanes, Space drops it.
+      </p>
     </aside>
   );
 }
