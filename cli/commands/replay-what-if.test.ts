@@ -47,7 +47,7 @@ describe('replay --fault and --what-if', { timeout: 120_000 }, () => {
     expect(out).toContain('4 events changed decision');
     expect(out).toContain('evt-0001  signup.before  allow -> deny (RUNTIME_ERROR in block)');
     expect(out).not.toContain('evt-0000  signup.before');
-    expect(out).toContain('6 events: 4 allowed, 2 denied, 0 errors, 0 mismatches');
+    expect(out).toContain('6 events: 4 allowed, 2 denied, 0 errors, 0 enriched, 0 accepted, 0 mismatches');
   });
 
   it('--what-if --json: one object per hook, per changed event, and the summaries', () => {
@@ -85,7 +85,8 @@ describe('replay --fault and --what-if', { timeout: 120_000 }, () => {
     const { bundle, events } = bundleAndEvents();
     const result = sandbox.cli(['replay', bundle, '--events', events, '--fault', 'script=block:error']);
     expect(result.code).toBe(1);
-    expect(result.stdout).toContain('6 events: 0 allowed, 6 denied, 6 errors');
+    // A failed event is counted once, as an error (not also as a deny).
+    expect(result.stdout).toContain('6 events: 0 allowed, 0 denied, 6 errors');
   });
 
   it.each([
